@@ -126,11 +126,17 @@ export function channelStatusIn(answer: JsonValue | undefined, subscription: Sub
   return statuses.includes('unsubscribed') ? 'unsubscribed' : statuses.includes('subscribed') ? 'subscribed' : statuses[0] ?? 'nonSubscribed';
 }
 
+/** The status afterLookup is given for a lookup answer it cannot read: no subscription. */
+const UNREADABLE = 'unreadable';
+
 /** After a lookup's answer (its status for the first pending subscription, or none): the next lookup, or the contact's write. */
 function afterLookup(memo: LookupMemo, status: string | undefined, request: RequestDescriptor, ctx: PluginContext): ClassifyResult {
   const [looked, ...pending] = memo.pending;
-  // Unsubscribed stays so; subscribed needs nothing (sending it again would move its date).
-  const allowed = looked !== undefined && status !== 'unsubscribed' && status !== 'subscribed' ? [...memo.allowed, looked] : memo.allowed;
+  // Only an identifier Omnisend does not know (no status) or knows as nonSubscribed is
+  // subscribed: unsubscribed stays so, subscribed needs nothing (sending it again would move its
+  // date), and any other answer (a status Omnisend does not document, a body that is no list of
+  // contacts) subscribes no one — the contact is still written, without channels.
+  const allowed = looked !== undefined && (status === undefined || status === 'nonSubscribed') ? [...memo.allowed, looked] : memo.allowed;
   const next: LookupMemo = { ...memo, pending, allowed };
   if (pending.length > 0) return { next: [lookupRequest(next, request.eventIds, ctx)] };
   return { next: [contactRequest(bodyWithSubscriptions(memo.body, allowed, memo.consent), request.eventIds, ctx)] };
@@ -160,8 +166,13 @@ export function classifyOmnisend(response: VendorResponse, request: RequestDescr
     const memo = memoOf(request);
     if (memo === undefined) return { status: 'dead_letter', reason: 'the contact lookup carries no contact to write (a plugin error): replay the event' };
     // Parsed JSON (a JsonValue), checked an object here.
-    if (!isJsonObject(response.json)) return { status: 'retry', reason: `the answer to the contact lookup (HTTP ${status}: ${said}) is not Omnisend's list of contacts: sent again` };
-    return afterLookup(memo, memo.pending[0] === undefined ? undefined : channelStatusIn(response.json as JsonValue, memo.pending[0]), request, ctx);
+    const json = response.json as JsonValue;
+    if (!isJsonObject(json)) return { status: 'retry', reason: `the answer to the contact lookup (HTTP ${status}: ${said}) is not Omnisend's list of contacts: sent again` };
+    if (!Array.isArray(json.contacts)) {
+      ctx.warn?.(`the answer to the contact lookup (HTTP ${status}: ${said}) holds no list of contacts: the contact is written without subscribing it`);
+      return afterLookup(memo, UNREADABLE, request, ctx);
+    }
+    return afterLookup(memo, memo.pending[0] === undefined ? undefined : channelStatusIn(json, memo.pending[0]), request, ctx);
   }
   if (status === 404 && isLookup(request)) {
     const memo = memoOf(request);

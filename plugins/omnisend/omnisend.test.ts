@@ -193,3 +193,13 @@ test('custom properties: at most the 200 Omnisend takes a contact, the rest left
   assert.equal(custom.p200, undefined);
   assert.match(result.warnings?.join('\n') ?? '', /traits\.p200 left out: Omnisend takes at most 200 custom properties a contact/);
 });
+
+test('a lookup answer the plugin cannot read, or a status Omnisend does not document, subscribes no one: the contact is written without channels', () => {
+  const config = { subscribe_email_with_consent: true };
+  const [lookup] = requestsOf(identify({ email: 'jane@example.com', firstName: 'Jane' }, consenting), config);
+  for (const body of [{ data: [] }, { contacts: [{ identifiers: [{ type: 'email', id: 'jane@example.com', channels: { email: { status: 'pending' } } }] }] }]) {
+    const [write] = nextOf(classifyOmnisend(answer(200, body), lookup!, ctx(config)));
+    assert.equal(write!.method, 'POST', JSON.stringify(body));
+    assert.deepEqual(write!.body, { identifiers: [{ type: 'email', id: 'jane@example.com' }], firstName: 'Jane' }, JSON.stringify(body));
+  }
+});
