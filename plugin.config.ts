@@ -104,6 +104,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/yahoo_capi' },
   { plugin: './plugins/applovin' },
   { plugin: './plugins/vero' },
+  { plugin: './plugins/dotdigital' },
 ];
 
 export default plugins;
