@@ -9,7 +9,7 @@
 // API activity".
 import { defaultClassify, excerpt, isJsonObject, parseRetryAfter, responseHeader, trimmedText, type ClassifyResult, type JsonObject, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { regionOf } from './config.ts';
-import { updateRequest } from './requests.ts';
+import { lookupRequest, updateRequest } from './requests.ts';
 
 interface DotdigitalError {
   errorCode?: unknown;
@@ -44,6 +44,25 @@ function memoOf(request: RequestDescriptor): Memo {
   if (!isJsonObject(memo ?? null)) return {};
   const { step, email, update } = memo as JsonObject;
   return { step: typeof step === 'string' ? step : undefined, email: typeof email === 'string' ? email : undefined, update: isJsonObject(update ?? null) ? (update as JsonObject) : undefined };
+}
+
+/** Contact statuses of a contact Dotdigital deleted (its recycle bin keeps them 30 days): never restored by an update. */
+export const REMOVED_STATUSES = ['deleted', 'binned'];
+
+/**
+ * The contact a lookup found: its contactId, and its status when it is a deleted one; undefined
+ * when the answer names no contactId.
+ *
+ * @example
+ * foundContact({ status: 200, json: { contactId: 9, status: 'unsubscribed' }, … }); // { contactId: 9 }
+ * foundContact({ status: 200, json: { contactId: 9, status: 'binned' }, … });       // { contactId: 9, removed: 'binned' }
+ */
+export function foundContact(response: VendorResponse): { contactId: number; removed?: string } | undefined {
+  if (!isJsonObject(response.json ?? null)) return undefined;
+  const { contactId, status } = response.json as JsonObject;
+  if (typeof contactId !== 'number' || !Number.isSafeInteger(contactId) || contactId < 0) return undefined;
+  const removed = typeof status === 'string' ? REMOVED_STATUSES.find((name) => name.toLowerCase() === status.toLowerCase()) : undefined;
+  return removed === undefined ? { contactId } : { contactId, removed };
 }
 
 /** Whether a 2xx is Dotdigital's answer: empty (202), or JSON. A web page is a proxy's. */
@@ -88,10 +107,12 @@ function advice(request: RequestDescriptor): string {
 
 /**
  * Dotdigital's answers to a delivery request:
- * - a creation's 409 (Dotdigital has the contact): `next`, its update (PATCH, data fields only:
- *   no status, no lists), or delivered when there is nothing to update;
- * - a lookup's 200: `next`, the update; its 404: declined (no contact, and an identify without
- *   marketing consent creates none);
+ * - a creation's 409 (Dotdigital has the contact): `next`, its lookup (then the update), or
+ *   delivered when there is nothing to update;
+ * - a lookup's 200: `next`, the update by the contactId it answered (PATCH, data fields only: no
+ *   status, no lists; by contactId it cannot create a contact); declined for a contact whose
+ *   status is deleted or binned (the PATCH would restore it); its 404: declined (no contact, and
+ *   an identify without marketing consent creates none);
  * - 2xx: delivered when it is Dotdigital's answer; a web page or other text retried;
  * - 429, and the flat limit's 400 "excess API activity": retried after Retry-After or
  *   X-RateLimit-Reset, as a rate limit;
@@ -109,13 +130,17 @@ export function classifyDotdigital(response: VendorResponse, request: RequestDes
   const status = response.status;
   const memo = memoOf(request);
   if (memo.step === 'create' && status === 409 && memo.email !== undefined) {
-    // Dotdigital has the contact: its data fields are updated; its status and lists stay.
+    // Dotdigital has the contact: its data fields are updated (through a lookup, which gives the
+    // contactId and says whether the contact is deleted); its status and lists stay.
     if (memo.update === undefined || Object.keys(memo.update).length === 0) return { status: 'delivered' };
-    return { next: [updateRequest(ctx, memo.email, memo.update, request.eventIds)] };
+    return { next: [lookupRequest(ctx, memo.email, memo.update, request.eventIds)] };
   }
   if (memo.step === 'lookup' && memo.email !== undefined && (status === 200 || status === 404) && isDotdigitalSuccess(response)) {
     if (status === 404) return { status: 'declined', reason: `Dotdigital has no contact with this email (${answered(response)}), and an identify without marketing consent creates none (Dotdigital would make a new contact a subscriber): an identify with consent creates it` };
-    return { next: [updateRequest(ctx, memo.email, memo.update ?? {}, request.eventIds)] };
+    const found = foundContact(response);
+    if (found === undefined) return { status: 'retry', reason: `Dotdigital's answer to the contact lookup (${answered(response)}) names no contactId: sent again` };
+    if (found.removed !== undefined) return { status: 'declined', reason: `Dotdigital's contact with this email is ${found.removed} (in its recycle bin), and an update would restore it: not updated (restore it in Dotdigital, Settings > Recycle bin, to have it updated again)` };
+    return { next: [updateRequest(ctx, found.contactId, memo.update ?? {}, request.eventIds)] };
   }
   if (status >= 200 && status < 300) {
     if (isDotdigitalSuccess(response)) return { status: 'delivered' };

@@ -73,29 +73,42 @@ test('consent with only the email Signal remembers: no creation, a lookup, said 
   assert.match(bad.error ?? '', /the email "jane@".*not an email address Dotdigital accepts/);
 });
 
-test('a creation refused as a duplicate (409) → the update follows: PATCH with data fields only; nothing to update → delivered', () => {
+test('a creation refused as a duplicate (409) → a lookup, then the update by contactId: PATCH with data fields only; nothing to update → delivered', () => {
   const [create] = send([asMapped('m-1', identify({ email: 'jane@example.com', firstName: 'Jane' }, consent))], { list_ids: [7] });
   const result = classifyDotdigital(answer(409, { errorCode: 'contacts:idAlreadyExists', description: 'The id value … already exists' }), create!, ctx());
   assert.ok('next' in result);
-  const [update] = result.next;
+  const [lookup] = result.next;
+  assert.equal(lookup!.method, 'GET');
+  assert.equal(lookup!.url, 'https://r1-api.dotdigital.com/contacts/v3/email/jane%40example.com');
+  assert.equal(lookup!.headers?.authorization, BASIC);
+  const found = classifyDotdigital(answer(200, { contactId: 35212311, status: 'unsubscribed' }), lookup!, ctx());
+  assert.ok('next' in found);
+  const [update] = found.next;
   assert.equal(update!.method, 'PATCH');
-  assert.equal(update!.url, 'https://r1-api.dotdigital.com/contacts/v3/email/jane%40example.com');
-  assert.deepEqual(update!.body, { dataFields: { FIRSTNAME: 'Jane' } }, 'no status, no lists: nobody resubscribed or put back on a list');
+  assert.equal(update!.url, 'https://r1-api.dotdigital.com/contacts/v3/contactId/35212311', 'by contactId: Dotdigital\'s PATCH would create a contact it has not under an email, never under a contactId');
+  assert.deepEqual(update!.body, { dataFields: { FIRSTNAME: 'Jane' } }, 'no identifiers, no status, no lists: nothing to create a contact from, nobody resubscribed or put back on a list');
   assert.deepEqual(update!.eventIds, ['m-1']);
-  assert.equal(statusOf(classifyDotdigital(answer(200, { contactId: 1, status: 'unsubscribed' }), update!, ctx())), 'delivered');
+  assert.equal(statusOf(classifyDotdigital(answer(200, { contactId: 35212311, status: 'unsubscribed' }), update!, ctx())), 'delivered');
   const [bare] = send([asMapped('m-2', identify({ email: 'jane@example.com' }, consent))]);
   assert.equal(statusOf(classifyDotdigital(answer(409, { errorCode: 'contacts:idAlreadyExists', description: 'exists' }), bare!, ctx())), 'delivered');
   assert.equal(statusOf(classifyDotdigital(answer(201, { contactId: 1, status: 'subscribed' }), create!, ctx())), 'delivered');
 });
 
-test('a lookup: 200 → the update; 404 → declined, saying an identify without consent creates no contact', () => {
+test('a lookup: 200 → the update by contactId; a deleted (binned) contact → declined, never restored; no contactId → retried; 404 → declined', () => {
   const [lookup] = send([asMapped('m-1', identify({ email: 'jane@example.com', firstName: 'Jane' }))]);
   const found = classifyDotdigital(answer(200, { contactId: 5, status: 'subscribed' }), lookup!, ctx());
   assert.ok('next' in found);
+  assert.equal(found.next[0]!.url, 'https://r1-api.dotdigital.com/contacts/v3/contactId/5');
   assert.deepEqual(found.next[0]!.body, { dataFields: { FIRSTNAME: 'Jane' } });
-  const none = classifyDotdigital(answer(404, { errorCode: 'contacts:notFound', description: 'Contact not found' }), lookup!, ctx());
+  for (const status of ['binned', 'deleted', 'Deleted']) {
+    const removed = classifyDotdigital(answer(200, { contactId: 5, status }), lookup!, ctx());
+    assert.equal(statusOf(removed), 'declined', status);
+    assert.match(reasonOf(removed), /in its recycle bin\), and an update would restore it: not updated/);
+  }
+  assert.equal(statusOf(classifyDotdigital(answer(200, { status: 'subscribed' }), lookup!, ctx())), 'retry', 'no contactId: no update by email (which could create the contact)');
+  const none = classifyDotdigital(answer(404, { errorCode: 'contacts:contactNotFound', description: 'The following contacts could not be found' }), lookup!, ctx());
   assert.equal(statusOf(none), 'declined');
-  assert.match(reasonOf(none), /^Dotdigital has no contact with this email \(HTTP 404: contacts:notFound: Contact not found\), and an identify without marketing consent creates none/);
+  assert.match(reasonOf(none), /^Dotdigital has no contact with this email \(HTTP 404: contacts:contactNotFound: The following contacts could not be found\), and an identify without marketing consent creates none/);
 });
 
 test('track → one import of the batch\'s events: contactIdentity by email, type, id, eventTimestamp, timeline summary, eventData without contact data', () => {

@@ -43,11 +43,23 @@ export function contactUrl(ctx: PluginContext, email: string): string {
 }
 
 /**
- * The update of a contact Dotdigital has (PATCH, data fields only): a follow-up of a creation
- * refused as a duplicate, or of a lookup that found the contact.
+ * The lookup of a contact by its email (GET), noted with the step `lookup`, the email and the
+ * update that follows when Dotdigital has the contact: the first request of an identify without
+ * consent, and the follow-up of a creation refused as a duplicate (409).
  */
-export function updateRequest(ctx: PluginContext, email: string, update: JsonObject, eventIds: string[]): RequestDescriptor {
-  return { method: 'PATCH', url: contactUrl(ctx, email), headers: headersOf(ctx), body: update, eventIds, endpoint: 'contacts', memo: { step: 'update' } };
+export function lookupRequest(ctx: PluginContext, email: string, update: JsonObject, eventIds: string[]): RequestDescriptor {
+  return { method: 'GET', url: contactUrl(ctx, email), headers: { accept: 'application/json', authorization: headersOf(ctx).authorization! }, eventIds, endpoint: 'contacts', memo: { step: 'lookup', email, update } };
+}
+
+/**
+ * The update of a contact Dotdigital has (PATCH, data fields only), by the contactId its lookup
+ * answered. Dotdigital's PATCH is an upsert ("Import a single contact": an unknown identifier is
+ * created, one in the recycle bin undeleted); by contactId, with no identifiers in the body, it
+ * has nothing to create a contact from (a contactId cannot be given to a new contact, and a
+ * creation needs an email or mobile number in the body's identifiers).
+ */
+export function updateRequest(ctx: PluginContext, contactId: number, update: JsonObject, eventIds: string[]): RequestDescriptor {
+  return { method: 'PATCH', url: `${apiBaseOf(ctx)}/contacts/v3/contactId/${contactId}`, headers: headersOf(ctx), body: update, eventIds, endpoint: 'contacts', memo: { step: 'update' } };
 }
 
 /**
@@ -75,7 +87,7 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
     const { plan } = record;
     const memo = { step: plan.step, email: plan.email, update: plan.update };
     if (plan.step === 'create') requests.push({ method: 'POST', url: `${apiBaseOf(ctx)}/contacts/v3`, headers, body: plan.create ?? { identifiers: { email: plan.email } }, eventIds: [mapped.id], endpoint: 'contacts', memo });
-    else requests.push({ method: 'GET', url: contactUrl(ctx, plan.email), headers: { accept: 'application/json', authorization: headers.authorization! }, eventIds: [mapped.id], endpoint: 'contacts', memo });
+    else requests.push(lookupRequest(ctx, plan.email, plan.update, [mapped.id]));
   }
   if (events.length > 0) requests.push({ method: 'POST', url: `${apiBaseOf(ctx)}/events/v3/import`, headers, body: events, eventIds, endpoint: 'events' });
   return requests;
