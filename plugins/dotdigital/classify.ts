@@ -37,13 +37,15 @@ interface Memo {
   step?: string;
   email?: string;
   update?: JsonObject;
+  /** The lookup follows a creation Dotdigital refused as a duplicate (409). */
+  afterDuplicate?: boolean;
 }
 
 function memoOf(request: RequestDescriptor): Memo {
   const memo = request.memo;
   if (!isJsonObject(memo ?? null)) return {};
-  const { step, email, update } = memo as JsonObject;
-  return { step: typeof step === 'string' ? step : undefined, email: typeof email === 'string' ? email : undefined, update: isJsonObject(update ?? null) ? (update as JsonObject) : undefined };
+  const { step, email, update, afterDuplicate } = memo as JsonObject;
+  return { step: typeof step === 'string' ? step : undefined, email: typeof email === 'string' ? email : undefined, update: isJsonObject(update ?? null) ? (update as JsonObject) : undefined, afterDuplicate: afterDuplicate === true };
 }
 
 /** Contact statuses of a contact Dotdigital deleted (its recycle bin keeps them 30 days): never restored by an update. */
@@ -133,9 +135,10 @@ export function classifyDotdigital(response: VendorResponse, request: RequestDes
     // Dotdigital has the contact: its data fields are updated (through a lookup, which gives the
     // contactId and says whether the contact is deleted); its status and lists stay.
     if (memo.update === undefined || Object.keys(memo.update).length === 0) return { status: 'delivered' };
-    return { next: [lookupRequest(ctx, memo.email, memo.update, request.eventIds)] };
+    return { next: [lookupRequest(ctx, memo.email, memo.update, request.eventIds, true)] };
   }
   if (memo.step === 'lookup' && memo.email !== undefined && (status === 200 || status === 404) && isDotdigitalSuccess(response)) {
+    if (status === 404 && memo.afterDuplicate) return { status: 'declined', reason: `Dotdigital refused the creation as a duplicate, yet its lookup finds no contact with this email (${answered(response)}): one in its recycle bin (Settings > Recycle bin), which the plugin never restores — not updated` };
     if (status === 404) return { status: 'declined', reason: `Dotdigital has no contact with this email (${answered(response)}), and an identify without marketing consent creates none (Dotdigital would make a new contact a subscriber): an identify with consent creates it` };
     const found = foundContact(response);
     if (found === undefined) return { status: 'retry', reason: `Dotdigital's answer to the contact lookup (${answered(response)}) names no contactId: sent again` };

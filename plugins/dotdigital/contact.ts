@@ -4,12 +4,13 @@
 // it names none. So a contact is created only from an identify carrying marketing consent and
 // an email of its own (not only the one Signal remembers, context.traits.email): POST
 // /contacts/v3 with `channelProperties.email.status: subscribed` and the config's lists, which
-// Dotdigital refuses (409) for a contact it has; the update follows without status or lists
-// (classify.ts). An update never sends a status: `subscribed` would resubscribe someone who
+// Dotdigital refuses (409) for a contact it has; the lookup and the update follow without
+// status or lists (classify.ts). An update never sends a status: `subscribed` would resubscribe someone who
 // unsubscribed (Dotdigital resubscribes without a challenge by default), `unsubscribed` would
 // unsubscribe a subscriber, and an identify says neither; and never lists, which would put back
 // on a list someone who left it. Without consent the contact is looked up first (GET
-// /contacts/v3/email/{email}) and only one Dotdigital has is updated (PATCH): an identify
+// /contacts/v3/email/{email}) and only one Dotdigital has is updated (PATCH by its contactId,
+// which cannot create one, unlike a PATCH by email: Dotdigital's PATCH is an upsert): an identify
 // without consent creates no contact, which Dotdigital would make a subscriber.
 import { cutText, isConsentGranted, isJsonObject, isRememberedOnly, mappedEmail, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { DATA_FIELD_NAME, dataFieldsOf, listIdsOf } from './config.ts';
@@ -26,7 +27,7 @@ export interface ContactPlan {
   email: string;
   /** The body of POST /contacts/v3 (step `create` only). */
   create?: JsonObject;
-  /** The body of PATCH /contacts/v3/email/{email}: data fields only (may be empty). */
+  /** The body of the update, PATCH /contacts/v3/contactId/{id}: data fields only (may be empty). */
   update: JsonObject;
 }
 

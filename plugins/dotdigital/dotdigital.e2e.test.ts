@@ -59,10 +59,13 @@ describe('Dotdigital', () => {
     assert.deepEqual(created!.json, { identifiers: { email }, dataFields: { FIRSTNAME: 'Jane', COMPANY: 'Acme' }, channelProperties: { email: { status: 'subscribed' } }, lists: [345579] });
 
     // Meanwhile Jane unsubscribes and leaves the list in Dotdigital; her next identify carries consent again.
+    sim.script('GET', contactPath(email), [{ status: 200, body: { contactId: 35212311, status: 'unsubscribed', identifiers: { email } } }]);
     await browser(site.key, { type: 'identify', userId: 'user-1', messageId: 'dd-identify-2', traits: { email, firstName: 'Janet' } });
     await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'the update delivered');
-    const patched = sim.requests({ method: 'PATCH', path: contactPath(email) });
-    assert.deepEqual(patched.map((r) => r.json), [{ dataFields: { FIRSTNAME: 'Janet' } }], 'refused as a duplicate, then updated without status or lists: nobody resubscribed or put back on a list');
+    assert.equal(sim.requests({ method: 'GET', path: contactPath(email) }).length, 1, 'the duplicate looked up for its contactId');
+    const patched = sim.requests({ method: 'PATCH', path: '/contacts/v3/contactId/35212311' });
+    assert.deepEqual(patched.map((r) => r.json), [{ dataFields: { FIRSTNAME: 'Janet' } }], 'refused as a duplicate, then updated by contactId without status or lists: nobody resubscribed or put back on a list');
+    assert.equal(sim.requests({ method: 'PATCH', path: contactPath(email) }).length, 0, 'never a PATCH by email, which would create a contact Dotdigital has not');
 
     await browser(site.key, { type: 'track', event: 'Signed Up', userId: 'user-1', messageId: 'dd-track-1', properties: { plan: 'pro', email: 'someone@example.com' } });
     await sim.waitFor(() => importsOf('Signed Up').length > 0, 15_000, { path: IMPORT });
@@ -72,18 +75,21 @@ describe('Dotdigital', () => {
     await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 3 || undefined, 'all delivered');
   });
 
-  test('without marketing consent: no creation — a contact Dotdigital has is updated (GET, then PATCH), one it has not is dropped (declined)', { timeout: 60_000 }, async () => {
+  test('without marketing consent: no creation — a contact Dotdigital has is updated (GET, then PATCH by contactId), one it has not or has deleted is dropped (declined)', { timeout: 60_000 }, async () => {
     // An install that does not gate on consent (one that does never receives these identify calls).
     const { site, integrationId } = await installOnNewPipeline(signal, 'dotdigital', 'Dotdigital no consent', { config: { username: USER, password: PASSWORD, list_ids: [7] } });
     sim.script('GET', contactPath('known@example.com'), [{ status: 200, body: { contactId: 9, status: 'unsubscribed', identifiers: { email: 'known@example.com' } } }]);
-    sim.script('GET', contactPath('stranger@example.com'), [{ status: 404, body: { errorCode: 'contacts:notFound', description: 'Contact not found' } }]);
+    sim.script('GET', contactPath('stranger@example.com'), [{ status: 404, body: { errorCode: 'contacts:contactNotFound', description: 'The following contacts could not be found' } }]);
+    sim.script('GET', contactPath('binned@example.com'), [{ status: 200, body: { contactId: 11, status: 'binned', identifiers: { email: 'binned@example.com' } } }]);
     await browser(site.key, { type: 'identify', userId: 'u-known', messageId: 'dd-nc-1', traits: { email: 'known@example.com', firstName: 'Kim' } }, { analytics: true });
     await browser(site.key, { type: 'identify', userId: 'u-stranger', messageId: 'dd-nc-2', traits: { email: 'stranger@example.com', firstName: 'Sam' } }, { analytics: true });
+    await browser(site.key, { type: 'identify', userId: 'u-binned', messageId: 'dd-nc-3', traits: { email: 'binned@example.com', firstName: 'Bo' } }, { analytics: true });
     await waitUntil(async () => {
       const stats = await integrationStats(signal, integrationId, ['delivered', 'dropped']);
-      return (stats.delivered === 1 && stats.dropped === 1) || undefined;
-    }, 'one updated, one dropped', 30_000);
-    assert.deepEqual(sim.requests({ method: 'PATCH', path: contactPath('known@example.com') }).map((r) => r.json), [{ dataFields: { FIRSTNAME: 'Kim' } }], 'no status: an unsubscribed contact stays so');
+      return (stats.delivered === 1 && stats.dropped === 2) || undefined;
+    }, 'one updated, two dropped', 30_000);
+    assert.deepEqual(sim.requests({ method: 'PATCH', path: '/contacts/v3/contactId/9' }).map((r) => r.json), [{ dataFields: { FIRSTNAME: 'Kim' } }], 'by contactId, no status: an unsubscribed contact stays so');
+    assert.equal(sim.requests({ method: 'PATCH', path: '/contacts/v3/contactId/11' }).length, 0, 'a contact in the recycle bin is never restored');
     assert.equal(sim.requests({ method: 'PATCH', path: contactPath('stranger@example.com') }).length, 0);
     assert.equal(sim.requests({ method: 'POST', path: CREATE }).filter((r) => /known|stranger/.test(JSON.stringify(r.json))).length, 0, 'never a creation without consent');
   });

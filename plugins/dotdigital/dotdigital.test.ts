@@ -89,6 +89,9 @@ test('a creation refused as a duplicate (409) → a lookup, then the update by c
   assert.deepEqual(update!.body, { dataFields: { FIRSTNAME: 'Jane' } }, 'no identifiers, no status, no lists: nothing to create a contact from, nobody resubscribed or put back on a list');
   assert.deepEqual(update!.eventIds, ['m-1']);
   assert.equal(statusOf(classifyDotdigital(answer(200, { contactId: 35212311, status: 'unsubscribed' }), update!, ctx())), 'delivered');
+  const binned = classifyDotdigital(answer(404, { errorCode: 'contacts:contactNotFound', description: 'The following contacts could not be found' }), lookup!, ctx());
+  assert.equal(statusOf(binned), 'declined');
+  assert.match(reasonOf(binned), /^Dotdigital refused the creation as a duplicate, yet its lookup finds no contact with this email \(HTTP 404: .*\): one in its recycle bin/);
   const [bare] = send([asMapped('m-2', identify({ email: 'jane@example.com' }, consent))]);
   assert.equal(statusOf(classifyDotdigital(answer(409, { errorCode: 'contacts:idAlreadyExists', description: 'exists' }), bare!, ctx())), 'delivered');
   assert.equal(statusOf(classifyDotdigital(answer(201, { contactId: 1, status: 'subscribed' }), create!, ctx())), 'delivered');

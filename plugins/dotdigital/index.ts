@@ -9,7 +9,7 @@ import { buildRequests, MAX_BODY_BYTES, MAX_RECORDS } from './requests.ts';
  * Dotdigital (customer engagement, email marketing): identify traits to contacts by email
  * through the Contacts API v3 — created (POST /contacts/v3, email channel subscribed, the
  * config's lists) only from an identify carrying marketing consent and its own email, else only
- * a contact Dotdigital has updated (PATCH, data fields only) — track calls to the Events API v3
+ * a contact Dotdigital has updated (looked up, then PATCH by contactId, data fields only) — track calls to the Events API v3
  * (POST /events/v3/import, batched), person deletions to DELETE /contacts/v3/email/{email}.
  *
  * @example
@@ -22,7 +22,7 @@ export default definePlugin({
   id: 'dotdigital',
   name: 'Dotdigital',
   category: 'cdp',
-  description: 'Server-side contacts and events to Dotdigital (customer engagement and email marketing), v3 APIs at the account\'s regional host (r1/r2/r3-api.dotdigital.com, HTTP Basic with an API user): identify traits to contacts by email — created (POST /contacts/v3: email channel subscribed and the config\'s lists) only from an identify carrying marketing consent and an email of its own, a contact Dotdigital has updated with data fields only (PATCH /contacts/v3/email/{email}: never its subscription status or lists), and without consent only a contact Dotdigital has (looked up first); track calls to Dotdigital events (POST /events/v3/import, batched; CXDP accounts) on the contact of the person\'s email; person deletions forwarded to the contact deletion by email.',
+  description: 'Server-side contacts and events to Dotdigital (customer engagement and email marketing), v3 APIs at the account\'s regional host (r1/r2/r3-api.dotdigital.com, HTTP Basic with an API user): identify traits to contacts by email — created (POST /contacts/v3: email channel subscribed and the config\'s lists) only from an identify carrying marketing consent and an email of its own, a contact Dotdigital has (looked up by email: GET /contacts/v3/email/{email}) updated with data fields only by its contactId (PATCH /contacts/v3/contactId/{id}, which cannot create a contact: never its subscription status or lists, never a deleted contact restored), and without consent only a contact Dotdigital has (looked up first); track calls to Dotdigital events (POST /events/v3/import, batched; CXDP accounts) on the contact of the person\'s email; person deletions forwarded to the contact deletion by email.',
   logo: 'logo.svg',
   version: '1.0.0',
   signal: '^0.1.0',

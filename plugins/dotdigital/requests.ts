@@ -3,7 +3,8 @@
 // /contacts/v3/email/{email} before an update: see contact.ts), and the batch's track calls
 // together in one POST /events/v3/import (Dotdigital: "we strongly recommend batching and
 // importing your events in bulk", up to 5,000 events and 50 MB a request). Built here,
-// performed by the core; the follow-ups (the update, PATCH) come from classify.ts.
+// performed by the core; the follow-ups (the lookup after a 409, the update by contactId) come
+// from classify.ts.
 import { configText, type JsonObject, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { regionOf } from './config.ts';
 import { recordOf } from './fit-to-dotdigital.ts';
@@ -47,8 +48,9 @@ export function contactUrl(ctx: PluginContext, email: string): string {
  * update that follows when Dotdigital has the contact: the first request of an identify without
  * consent, and the follow-up of a creation refused as a duplicate (409).
  */
-export function lookupRequest(ctx: PluginContext, email: string, update: JsonObject, eventIds: string[]): RequestDescriptor {
-  return { method: 'GET', url: contactUrl(ctx, email), headers: { accept: 'application/json', authorization: headersOf(ctx).authorization! }, eventIds, endpoint: 'contacts', memo: { step: 'lookup', email, update } };
+export function lookupRequest(ctx: PluginContext, email: string, update: JsonObject, eventIds: string[], afterDuplicate = false): RequestDescriptor {
+  const memo: JsonObject = afterDuplicate ? { step: 'lookup', email, update, afterDuplicate: true } : { step: 'lookup', email, update };
+  return { method: 'GET', url: contactUrl(ctx, email), headers: { accept: 'application/json', authorization: headersOf(ctx).authorization! }, eventIds, endpoint: 'contacts', memo };
 }
 
 /**
