@@ -105,6 +105,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/applovin' },
   { plugin: './plugins/vero' },
   { plugin: './plugins/pipedrive' },
+  { plugin: './plugins/quora' },
 ];
 
 export default plugins;
