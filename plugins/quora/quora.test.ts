@@ -158,6 +158,7 @@ test('the value: a number, left out in another currency than the account\'s or w
   assert.deepEqual(value({ revenue: 12.5, currency: 'EUR' }, { ...CONFIG, account_currency: 'usd' }), { value: undefined, warnings: ['conversion.value 12.5 EUR left out: Quora takes no currency and the account counts in USD (config.account_currency)'] });
   assert.deepEqual(value({ revenue: 12.5, currency: 'usd' }, { ...CONFIG, account_currency: 'USD' }), { value: 12.5, warnings: [] });
   assert.equal(value({ revenue: -3 }).value, undefined);
+  assert.match(blueprint.mapEvent(event({ properties: { revenue: 5, currency: '$' } })).errors[0] ?? '', /^currency is required but currency: "\$" is not an ISO 4217 code/, 'an unreadable currency dead-letters rather than a value counted wrong');
   const ahead = mapThrough(event({ timestamp: '2027-01-01T00:00:00Z' })).payload;
   assert.equal((ahead?.conversion as JsonObject).timestamp, NOW * 1000);
 });
