@@ -3,8 +3,12 @@
 // event counts as; with the problems a JSON Schema cannot see, each naming its field.
 import { eventMapKeyProblems, eventMapOf, eventNamesSchema, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
-/** Quora's event names (`conversion.event_name`), as its Conversion API lists them. */
-export const EVENT_NAMES = ['Generic', 'AppInstall', 'Purchase', 'GenerateLead', 'CompleteRegistration', 'AddPaymentInfo', 'AddToCart', 'AddToWishlist', 'InitiateCheckout', 'Search'] as const;
+/**
+ * Quora's event names (`conversion.event_name`): the ten of its Conversion API's schema, and
+ * ViewContent, which Quora's own server-side tag (github.com/quora/quora-capi-tag) offers and
+ * sends for product views. No blueprint event is sent as ViewContent: a config names it.
+ */
+export const EVENT_NAMES = ['Generic', 'AppInstall', 'Purchase', 'GenerateLead', 'CompleteRegistration', 'AddPaymentInfo', 'AddToCart', 'AddToWishlist', 'InitiateCheckout', 'Search', 'ViewContent'] as const;
 export const EVENT_NAME_SET: ReadonlySet<string> = new Set(EVENT_NAMES);
 /** A Quora Ads account id: digits (Quora's ids are integers, e.g. 527745581653587). */
 const ACCOUNT_ID = '^[1-9][0-9]{0,15}$';
@@ -29,7 +33,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: 'ISO 4217 code of the Quora Ads account\'s currency. Quora takes a conversion value without a currency: with this set, a value in another currency is left out (warned) rather than counted wrong; without it every value is sent as it is.',
       pattern: '^[A-Za-z]{3}$', examples: ['USD'],
     },
-    event_names: eventNamesSchema('The Quora event each Signal event is sent as, overriding the blueprint\'s: keys are track event names (Demo Requested), or page / page:<name> for page calls; values Generic, AppInstall, Purchase, GenerateLead, CompleteRegistration, AddPaymentInfo, AddToCart, AddToWishlist, InitiateCheckout or Search. A track event the blueprint does not map, and every page call, is sent only when it is named here.', {
+    event_names: eventNamesSchema('The Quora event each Signal event is sent as, overriding the blueprint\'s: keys are track event names (Demo Requested), or page / page:<name> for page calls; values Generic, AppInstall, Purchase, GenerateLead, CompleteRegistration, AddPaymentInfo, AddToCart, AddToWishlist, InitiateCheckout, Search or ViewContent (e.g. {"Product Viewed": "ViewContent"}). A track event the blueprint does not map, and every page call, is sent only when it is named here.', {
       title: 'Quora Event Names', minLength: 1, maxLength: 40,
       examples: [{ 'Demo Requested': 'GenerateLead', page: 'Generic' }],
     }),

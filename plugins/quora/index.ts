@@ -29,7 +29,7 @@ export default definePlugin({
     default: { description: 'Products Searched as Search, Product Added as AddToCart, Product Added to Wishlist as AddToWishlist, Checkout Started as InitiateCheckout, Payment Info Entered as AddPaymentInfo, Order Completed as Purchase (with its value), Signed Up as CompleteRegistration, Lead Generated as GenerateLead, Application Installed as AppInstall; page calls and other track events only when config.event_names names them.', blueprint: 'quora/default.yaml' },
   },
   vendorFields: {
-    event_name: { required: true, description: 'Generic, AppInstall, Purchase, GenerateLead, CompleteRegistration, AddPaymentInfo, AddToCart, AddToWishlist, InitiateCheckout or Search; config.event_names overrides it.' },
+    event_name: { required: true, description: 'Generic, AppInstall, Purchase, GenerateLead, CompleteRegistration, AddPaymentInfo, AddToCart, AddToWishlist, InitiateCheckout, Search or ViewContent; config.event_names overrides it.' },
     event_id: { required: false, description: 'Deduplicates with the Quora Pixel: the messageId unless mapped (send the same id from the Pixel).' },
     event_time: { required: false, description: 'The event time; sent as conversion.timestamp (epoch microseconds).' },
     click_id: { required: false, description: 'The landing URL\'s qclid, else the _dfqclid cookie Signal keeps, else the Quora Pixel\'s quora_qclid, else Stape\'s qclid; Quora attributes by it.' },

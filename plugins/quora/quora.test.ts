@@ -70,9 +70,11 @@ test('config: the token (secret) and the account id required; problems told nami
   assert.deepEqual(validateQuoraConfig({ ...CONFIG, access_token: 'Bearer quora-token' }), [{ field: 'access_token', message: 'starts with "Bearer ": give the access token alone, Signal adds the prefix' }]);
   assert.deepEqual(validateQuoraConfig({ access_token: '527745581653587', account_id: '527745581653587' }).map((p) => p.field), ['access_token']);
   assert.deepEqual(validateQuoraConfig({ ...CONFIG, account_id: '9999999999999999' }).map((p) => p.field), ['account_id']);
-  assert.deepEqual(validateQuoraConfig({ ...CONFIG, event_names: { 'Demo Requested': 'Lead' } }), [{ field: 'event_names', message: 'gives "Lead" for "Demo Requested": Quora takes Generic, AppInstall, Purchase, GenerateLead, CompleteRegistration, AddPaymentInfo, AddToCart, AddToWishlist, InitiateCheckout, Search (as written)' }]);
+  assert.deepEqual(validateQuoraConfig({ ...CONFIG, event_names: { 'Demo Requested': 'Lead' } }), [{ field: 'event_names', message: 'gives "Lead" for "Demo Requested": Quora takes Generic, AppInstall, Purchase, GenerateLead, CompleteRegistration, AddPaymentInfo, AddToCart, AddToWishlist, InitiateCheckout, Search, ViewContent (as written)' }]);
   assert.deepEqual(validateQuoraConfig({ ...CONFIG, event_names: { 'Demo Requested': 'GenerateLead', page: 'Generic' } }), []);
   assert.deepEqual(validateQuoraConfig({ ...CONFIG, event_names: { 'Demo Requested ': 'GenerateLead' } }).map((p) => p.field), ['event_names']);
+  // Quora's own server-side tag sends product views as ViewContent: a config may name it.
+  assert.deepEqual(validateQuoraConfig({ ...CONFIG, event_names: { 'Product Viewed': 'ViewContent' } }), []);
 });
 
 test('the plugin declares Signal\'s own click-id cookie for 28 days, reads the Pixel\'s and Stape\'s, advertising consent, Quora\'s rate limit, one conversion a request, no deletions', () => {
@@ -120,6 +122,8 @@ test('each Segment spec event as its Quora event; page calls and unnamed track e
   const demo = mapThrough(event({ event: 'Demo Requested', properties: { value: 50, currency: 'USD' } }), { ...CONFIG, event_names: { 'Demo Requested': 'GenerateLead' } });
   assert.deepEqual([(demo.payload?.conversion as JsonObject).event_name, (demo.payload?.conversion as JsonObject).value], ['GenerateLead', 50]);
   assert.equal(((mapThrough(event({ event: 'Demo Requested' }), { ...CONFIG, event_names: { 'Demo Requested': 'add to cart' } }).payload?.conversion) as JsonObject).event_name, 'AddToCart', 'Quora\'s spelling');
+  assert.equal(mapThrough(event({ event: 'Product Viewed', properties: {} })).payload, null, 'product views only when the config names them');
+  assert.equal(((mapThrough(event({ event: 'Product Viewed', properties: {} }), { ...CONFIG, event_names: { 'Product Viewed': 'view content' } }).payload?.conversion) as JsonObject).event_name, 'ViewContent');
   assert.match(refusal(event({ event: 'Demo Requested' }), { ...CONFIG, event_names: { 'Demo Requested': 'Lead' } }), /^Quora has no event "Lead": it takes Generic, AppInstall, /);
   assert.equal(mapThrough(event({ type: 'identify', event: undefined } as Partial<CanonicalEvent>)).payload, null, 'identify not sent');
 });
