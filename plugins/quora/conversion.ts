@@ -3,7 +3,7 @@
 // microseconds, event_id, click_id, value), `user` (the email hashed) and `device`. Quora takes
 // one event a request here; one it would refuse is dead-lettered here, saying why, and one with
 // no Quora event name is not sent.
-import { configText, eventMapName, namesNoOne, pageUrlParamOf, PermanentError, readDecimal, readInstantMs, readText, type CanonicalEvent, type JsonObject, type PluginContext } from '../../core/sdk/index.ts';
+import { configText, eventMapName, namesNoOne, pageUrlParamOf, PermanentError, productsValue, readDecimal, readInstantMs, readText, type CanonicalEvent, type JsonObject, type PluginContext } from '../../core/sdk/index.ts';
 import { clickIdOf, PIXEL_QCLID_COOKIE, QCLID_COOKIE, QCLID_PARAM, STAPE_QCLID_COOKIE } from './click-id.ts';
 import { EVENT_NAMES, EVENT_NAME_SET } from './config.ts';
 import { quoraDevice, quoraUser } from './user-data.ts';
@@ -23,7 +23,8 @@ function quoraName(value: string): string {
  * (config.event_names, else the blueprint's): `ctx.warn` says so. The click id is the landing
  * URL's qclid, else Signal's `_dfqclid` cookie, else the Quora Pixel's `quora_qclid`, else
  * Stape's `qclid`, else a mapped `click_id`; the time in epoch microseconds (a time ahead of
- * Signal's clock as now). The value is left out (warned) when it is negative, or in a currency
+ * Signal's clock as now). The value is the mapped one, else the mapped `products`' price ×
+ * quantity; it is left out (warned) when it is negative, or in a currency
  * other than config.account_currency: Quora takes no currency. Throws a PermanentError (the
  * event is dead-lettered alone) for one Quora would refuse or could not attribute: an event name
  * it does not take, no click id, email, IP address or device id, a value that is no number.
@@ -60,7 +61,9 @@ export function toQuoraConversion(payload: JsonObject, event: CanonicalEvent, ct
   const clickId = pageUrlParamOf(event, QCLID_PARAM, { accept: clickIdOf }) ?? clickIdOf(cookies?.[QCLID_COOKIE]) ?? clickIdOf(cookies?.[PIXEL_QCLID_COOKIE]) ?? clickIdOf(cookies?.[STAPE_QCLID_COOKIE]) ?? clickIdOf(payload.click_id);
   if (clickId !== undefined) conversion.click_id = clickId;
 
-  const value = readDecimal(payload.value, { vendor: 'Quora', field: 'conversion.value' });
+  // The mapped value, else the mapped products' price × quantity (never sent themselves).
+  const value = readDecimal(payload.value, { vendor: 'Quora', field: 'conversion.value' })
+    ?? productsValue(payload.products, { vendor: 'Quora', valueField: 'conversion.value' });
   if (value !== undefined) {
     const currency = readText(payload.currency)?.toUpperCase();
     const accountCurrency = configText(ctx.config, 'account_currency')?.toUpperCase();

@@ -162,6 +162,13 @@ test('the value: a number, left out in another currency than the account\'s or w
   assert.deepEqual(value({ revenue: 12.5, currency: 'EUR' }, { ...CONFIG, account_currency: 'usd' }), { value: undefined, warnings: ['conversion.value 12.5 EUR left out: Quora takes no currency and the account counts in USD (config.account_currency)'] });
   assert.deepEqual(value({ revenue: 12.5, currency: 'usd' }, { ...CONFIG, account_currency: 'USD' }), { value: 12.5, warnings: [] });
   assert.equal(value({ revenue: -3 }).value, undefined);
+  // No value mapped: the products' price × quantity, as the other ad plugins count it.
+  assert.deepEqual(value({ currency: 'usd', products: [{ price: 24.99, quantity: 3 }, { price: '0.1', quantity: 2 }] }), { value: 75.17, warnings: [] });
+  const added = (props: JsonObject) => (mapThrough(event({ event: 'Product Added', properties: props })).payload?.conversion as JsonObject).value;
+  assert.equal(added({ price: 24.99, quantity: 3, currency: 'USD' }), 74.97, 'a product added three times is worth three prices');
+  assert.equal(added({ price: 24.99 }), 24.99, 'quantity 1 when absent');
+  assert.equal(added({ value: 50, price: 24.99, quantity: 3 }), 50, 'a mapped value first');
+  assert.equal('products' in (mapThrough(event()).payload ?? {}), false, 'the products are never sent');
   assert.match(blueprint.mapEvent(event({ properties: { revenue: 5, currency: '$' } })).errors[0] ?? '', /^currency is required but currency: "\$" is not an ISO 4217 code/, 'an unreadable currency dead-letters rather than a value counted wrong');
   const ahead = mapThrough(event({ timestamp: '2027-01-01T00:00:00Z' })).payload;
   assert.equal((ahead?.conversion as JsonObject).timestamp, NOW * 1000);
