@@ -21,10 +21,29 @@ export function said(response: VendorResponse): string {
 }
 
 /**
+ * Quora's words for a refused event in a 200 `{events_received, events_errored, events: [{status,
+ * index, error_code, error_message}]}`, or undefined when no event is refused.
+ *
+ * @example
+ * refusedInResults({ events_errored: 1, events: [{ status: 'ERROR', index: 0, error_message: 'event_name is invalid' }] }); // 'event_name is invalid'
+ */
+function refusedInResults(json: VendorResponse['json']): string | undefined {
+  if (!isJsonObject(json)) return undefined;
+  const events = Array.isArray(json.events) ? json.events : [];
+  const failed = events.find((item) => isJsonObject(item) && trimmedText(item.status)?.toUpperCase() === 'ERROR');
+  if (failed === undefined && !(typeof json.events_errored === 'number' && json.events_errored > 0)) return undefined;
+  if (!isJsonObject(failed)) return `${String(json.events_errored)} event(s) errored, no reason given`;
+  const text = trimmedText(failed.error_message);
+  const code = trimmedText(failed.error_code);
+  return excerpt(text === undefined ? (code === undefined ? 'no reason given' : `error code ${code}`) : code === undefined ? text : `${text} (${code})`, 300);
+}
+
+/**
  * Quora's answer as the outcome of the conversion:
  *
  * - 2xx: delivered; but a 2xx that is a web page (a proxy's) is sent again, and a JSON
- *   `{"status":"ERROR"}` (Quora's per-event refusal) is dead-lettered with Quora's words;
+ *   `{"status":"ERROR"}` (Quora's per-event refusal), or an `events_errored` answer naming the
+ *   event ERROR, is dead-lettered with Quora's words;
  * - 429: the rate limit (no try used up, the integration slowed), after Retry-After;
  * - 5xx and 408: retried, honouring Retry-After (Quora deduplicates on event_id);
  * - 401: dead-lettered, saying how to get a new access token;
@@ -45,6 +64,10 @@ export function classifyQuora(response: VendorResponse): Classification {
     if (isJsonObject(response.json) && trimmedText(response.json.status)?.toUpperCase() === 'ERROR') {
       return { status: 'dead_letter', reason: `Quora refused the conversion (HTTP ${status}, status ERROR: ${what})` };
     }
+    // The batch endpoint's answer shape, which one summary of Quora's schema gives the
+    // single-event endpoint too: events_errored and a status per event.
+    const refused = refusedInResults(response.json);
+    if (refused !== undefined) return { status: 'dead_letter', reason: `Quora refused the conversion (HTTP ${status}, status ERROR: ${refused})` };
     return { status: 'delivered' };
   }
   const transient = transientRetry(response, 'Quora', what);

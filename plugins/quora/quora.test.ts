@@ -185,6 +185,10 @@ test('Quora\'s answers: 200 delivered, 429/5xx/408 retried, 401/403/400 dead-let
   assert.deepEqual(classifyQuora(answer(200, '{"status":"OK","warnings":[{"code":"CLICK_ID_MISSING"}]}')), { status: 'delivered' });
   assert.deepEqual(classifyQuora(answer(200, '{"status":"ERROR","error_code":"INVALID_EVENT","error_message":"event_name is invalid"}')), { status: 'dead_letter', reason: 'Quora refused the conversion (HTTP 200, status ERROR: event_name is invalid (INVALID_EVENT))' });
   assert.equal(outcome(answer(200, '<!DOCTYPE html><html><body>portal</body></html>')).status, 'retry');
+  // The batch endpoint's shape (one schema summary gives it to the single endpoint too): a refusal in it is no delivery.
+  assert.deepEqual(classifyQuora(answer(200, '{"events_received":1,"events_errored":1,"events":[{"status":"ERROR","index":0,"error_code":"INVALID_VALUE","error_message":"value is invalid"}]}')), { status: 'dead_letter', reason: 'Quora refused the conversion (HTTP 200, status ERROR: value is invalid (INVALID_VALUE))' });
+  assert.equal(outcome(answer(200, '{"events_received":1,"events_errored":1}')).status, 'dead_letter');
+  assert.deepEqual(classifyQuora(answer(200, '{"events_received":1,"events_errored":0,"events":[{"status":"OK","index":0}]}')), { status: 'delivered' });
   assert.deepEqual(classifyQuora(answer(429, 'Too Many Requests', { 'retry-after': '30' })), { status: 'retry', reason: 'Quora rate limit reached (HTTP 429: Too Many Requests)', retryAfterMs: 30_000, throttled: true });
   assert.deepEqual(classifyQuora(answer(503, '')), { status: 'retry', reason: 'Quora HTTP 503: (no body)' });
   assert.equal(outcome(answer(408)).status, 'retry');
