@@ -107,6 +107,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/pipedrive' },
   { plugin: './plugins/omnisend' },
   { plugin: './plugins/dotdigital' },
+  { plugin: './plugins/quora' },
 ];
 
 export default plugins;
