@@ -117,6 +117,9 @@ test('click ids: the awc kept in _dfawc for 365 days; the last paid click\'s net
   assert.deepEqual(landing('ndclid=0f8d2c1e-7b4a-4c3e-9d2f-1a2b3c4d5e6f'), [[CHANNEL_COOKIE, 'other']], 'Nextdoor\'s click id');
   assert.deepEqual(landing('oppref=gAAAAABn3kZ1x0_Q-abc'), [[CHANNEL_COOKIE, 'other']], 'OpenAI\'s (ChatGPT ads) click reference');
   assert.deepEqual(landing('oppref=gAAAAABn3kZ1x0_Q-abc%3D%3D'), [[CHANNEL_COOKIE, 'other']], 'an oppref ending in base64 padding too');
+  for (const param of ['vmcid', 'aleid', 'alart', 'qclid']) {
+    assert.deepEqual(landing(`${param}=a1B2c3D4e5`), [[CHANNEL_COOKIE, 'other']], `${param} (Yahoo DSP's, AppLovin's, Quora's click ids)`);
+  }
   assert.deepEqual(landing('source=aw'), [[CHANNEL_COOKIE, 'aw']], 'Awin\'s source click append');
   assert.deepEqual(landing('source=newsletter'), [[CHANNEL_COOKIE, '']], 'another source names no paid click: no cookie');
   assert.deepEqual(landing(`gclid=EAIaIQobChMI&awc=${AWC}`).slice(0, 2), [[AWC_COOKIE, AWC], [CHANNEL_COOKIE, 'aw']], 'an Awin link through a search ad: the awc first, so its cookie is the one set');

@@ -49,6 +49,7 @@ export const OTHER_CLICK_PARAMS: ReadonlyArray<{ param: string; anyCase?: boolea
   { param: 'ndclid' },
   // OpenAI's (ChatGPT ads) click reference: an opaque token that may end in base64 padding (`=`).
   { param: 'oppref', padded: true },
+  { param: 'vmcid' }, { param: 'aleid' }, { param: 'alart' }, { param: 'qclid' },
 ];
 /**
  * An awc as Awin writes it: URL-safe text (Awin does not document its format; its click
