@@ -98,16 +98,22 @@ test('config problems name their fields', () => {
   assert.deepEqual(validateAdobeEdgeConfig({ datastream_id: 'd' }), []);
 });
 
-test('answers: 202 delivered; 429 and 503 retried; 400 naming an event refuses it alone; config errors name the field; 401 names what to fix', () => {
+test('answers: 202 delivered; 429 and 503 retried; a 400 of several sent again in halves, of one dead-lettered; config errors name the field; 401 names what to fix', () => {
   assert.deepEqual(classifyAdobeEdge(answer(202, '{"requestId":"r"}'), request(['a'])), { status: 'delivered' });
   const throttled = classifyAdobeEdge(answer(429, '', { 'retry-after': '5' }), request(['a'])) as { status: string; retryAfterMs?: number };
   assert.equal(throttled.status, 'retry');
   assert.equal(throttled.retryAfterMs, 5000);
   assert.equal((classifyAdobeEdge(answer(503, '{}'), request(['a'])) as { status: string }).status, 'retry');
-  const primary = JSON.stringify({ type: 'https://ns.adobe.com/aep/errors/EXEG-0306-400', status: 400, title: 'Event is missing primary identity', detail: 'There was no primary identity provided for event #1.' });
-  const perEvent = (classifyAdobeEdge(answer(400, primary), request(['a', 'b'])) as Extract<Classification, { perEvent: unknown }>).perEvent;
-  assert.equal(perEvent.a!.status, 'resend');
-  assert.equal(perEvent.b!.status, 'dead_letter');
+  // Adobe's documented 0306 problem names no event: a request of several goes again in halves.
+  const primary = JSON.stringify({ type: 'https://ns.adobe.com/aep/errors/EXEG-0306-400', status: 400, title: 'No primary identity set in request (event)', detail: 'No primary identity found in the input event. Update the request accordingly to your schema and try again.' });
+  const halves = classifyAdobeEdge(answer(400, primary), request(['a', 'b'])) as { status: string; reason: string };
+  assert.equal(halves.status, 'split');
+  assert.match(halves.reason, /EXEG-0306-400 No primary identity set in request \(event\)/);
+  // A 400 without Adobe's problem (not the Edge Network's answer) refuses the request whole.
+  assert.equal((classifyAdobeEdge(answer(400, '{"error":"bad"}'), request(['a', 'b'])) as { status: string }).status, 'dead_letter');
+  const alone = classifyAdobeEdge(answer(400, primary), request(['b'])) as { status: string; reason: string };
+  assert.equal(alone.status, 'dead_letter');
+  assert.match(alone.reason, /^Adobe refused the event \(HTTP 400: EXEG-0306-400/);
   const namespace = classifyAdobeEdge(answer(422, JSON.stringify({ type: 'https://ns.adobe.com/aep/errors/EXEG-0013-422', status: 422, title: 'The referenced identity namespace code CRMID cannot be resolved' })), request(['a', 'b'])) as { status: string; reason: string };
   assert.equal(namespace.status, 'dead_letter');
   assert.match(namespace.reason, /config\.user_id_namespace/);
@@ -116,4 +122,26 @@ test('answers: 202 delivered; 429 and 503 retried; 400 naming an event refuses i
   const consent = classifyAdobeEdge(answer(200, JSON.stringify({ requestId: 'r', warnings: [{ type: 'https://ns.adobe.com/aep/errors/EXEG-0301-200', status: 200, title: 'User consent missing' }] })), request(['a'])) as { status: string };
   assert.equal(consent.status, 'declined');
   assert.equal((classifyAdobeEdge(answer(413, '{}'), request(['a', 'b'])) as { status: string }).status, 'split');
+});
+
+test('Adobe\'s own 500 is not retried (Adobe: the events may have gone upstream, a retry could count them twice); 502, 503, 504 are', () => {
+  const failed = classifyAdobeEdge(answer(500, JSON.stringify({ type: 'https://ns.adobe.com/aep/errors/EXEG-0000-500', status: 500, title: 'Unexpected error' })), request(['a', 'b'])) as { status: string; reason: string };
+  assert.equal(failed.status, 'dead_letter');
+  assert.match(failed.reason, /HTTP 500: EXEG-0000-500 Unexpected error.*replay/);
+  // A 500 without Adobe's problem (a proxy's, before the Edge Network) is retried.
+  assert.equal((classifyAdobeEdge(answer(500, '<html>Internal Server Error</html>'), request(['a'])) as { status: string }).status, 'retry');
+  for (const status of [502, 503, 504]) assert.equal((classifyAdobeEdge(answer(status, '{}'), request(['a'])) as { status: string }).status, 'retry', `HTTP ${status}`);
+  // A 207 (an upstream's non-fatal error) was taken: sending it again would count it twice where it arrived.
+  const upstream = JSON.stringify({ requestId: 'r', handle: [], errors: [{ type: 'https://ns.adobe.com/aep/errors/EXEG-0201-503', status: 503, title: 'The service is temporarily unable to serve this request.' }] });
+  assert.deepEqual(classifyAdobeEdge(answer(207, upstream), request(['a'])), { status: 'delivered' });
+});
+
+test('Analytics variables: those of Adobe\'s data object mapping only (no state, hier1–5, which the Edge Network does not map)', () => {
+  assert.deepEqual(validateAdobeEdgeConfig({ datastream_id: 'd', analytics_variables: { eVar250: 'properties.a', prop75: 'properties.b', pageType: 'properties.c', referrer: 'context.page.referrer' } }), []);
+  for (const name of ['state', 'hier1', 'eVar251', 'prop76']) {
+    const problems = validateAdobeEdgeConfig({ datastream_id: 'd', analytics_variables: { [name]: 'properties.x' } });
+    assert.equal(problems.length, 1, name);
+    assert.equal(problems[0]!.field, 'analytics_variables');
+    assert.match(problems[0]!.message, new RegExp(`names "${name}"`));
+  }
 });

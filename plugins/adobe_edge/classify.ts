@@ -2,8 +2,11 @@
 // or 204; a fatal error is an RFC 7807 problem (`type` https://ns.adobe.com/aep/errors/EXEG-<code>,
 // `status`, `title`, `detail`, `report.errors`). Non-fatal errors of an upstream service come
 // with 207 in `errors`: the request was taken, so its events are not sent again (Adobe Analytics
-// does not deduplicate). Error codes naming an event (`event #1`) refuse that event alone.
-import { defaultClassify, excerpt, isJsonObject, isWebPage, readText, transientRetry, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+// does not deduplicate). A fatal input error refuses the whole request before anything goes
+// upstream, and Adobe's problem does not say which event of a batch it is about (its 0306
+// "No primary identity found in the input event" names none): a request of several is sent
+// again in halves until the refused event stands alone.
+import { defaultClassify, excerpt, isJsonObject, isWebPage, readText, transientRetry, type Classification, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** The EXEG code of a problem's `type` (`0306-400`), when it has one. */
 export function problemCode(json: JsonValue | undefined): string | undefined {
@@ -22,16 +25,6 @@ export function said(response: VendorResponse): string {
   }
   const flat = (response.body ?? '').replace(/\s+/g, ' ').trim();
   return flat === '' ? '(no body)' : excerpt(flat, 300);
-}
-
-/** Events an answer names by their place in the request (`event #1`, `events[1]`), as event ids. */
-export function namedEvents(response: VendorResponse, eventIds: string[]): Set<string> {
-  const named = new Set<string>();
-  for (const match of (response.body ?? '').matchAll(/event(?:s\s*\[\s*|\s*#)(\d+)/gi)) {
-    const id = eventIds[Number(match[1])];
-    if (id !== undefined) named.add(id);
-  }
-  return named;
 }
 
 /** What to check for each 401 code Adobe documents. */
@@ -59,18 +52,21 @@ const CONFIG_ADVICE: Record<string, string> = {
  *
  * - 2xx: delivered (207's upstream errors too: the request was taken); but a web page (a
  *   proxy's) sent again; EXEG-0301-200 "user consent missing": declined, Adobe ignored it;
- * - 429 (the rate limit, no try used up), 5xx and 408: retried, after Retry-After; but
- *   EXEG-0100-500 (the JSON) dead-lettered;
+ * - 429 (the rate limit, no try used up), 502, 503, 504 and 408: retried, after Retry-After;
+ *   Adobe's own 500 (an EXEG problem: its RequestProcessingError, which may come after the
+ *   events went upstream — Adobe says not to retry it, a retry could count them twice)
+ *   dead-lettered, to replay; a 500 without Adobe's problem (a proxy's) retried;
  * - 401: dead-lettered, naming what to fix (the core renewed the token once before);
  * - 403: dead-lettered (EXEG-0400-403: the datastream refuses requests from Signal's country);
- * - 400/422 naming events of several: those dead-lettered, the others sent again without them;
- *   else every event dead-lettered with Adobe's words (naming the config field when it is the
- *   config's); 413 of several sent again in halves;
+ * - 400/422: the config's (naming the field) dead-lettered; else Adobe's problem (an EXEG code)
+ *   about several events sent again in halves (an input error refuses the request before it
+ *   goes upstream, and does not say which event); of one, or without Adobe's problem,
+ *   dead-lettered with what was said; 413 of several sent again in halves;
  * - 404 and other 4xx: dead-lettered with what was said.
  *
  * @example
- * classifyAdobeEdge({ status: 400, headers: {}, body: '{"type":"https://ns.adobe.com/aep/errors/EXEG-0306-400","title":"Event is missing primary identity","detail":"There was no primary identity provided for event #1."}' }, { …, eventIds: ['a', 'b'] });
- * // { perEvent: { a: { status: 'resend', … }, b: { status: 'dead_letter', reason: 'Adobe refused the event (HTTP 400: EXEG-0306-400 …)' } } }
+ * classifyAdobeEdge({ status: 400, headers: {}, body: '{"type":"https://ns.adobe.com/aep/errors/EXEG-0306-400","title":"No primary identity set in request (event)"}' }, { …, eventIds: ['a', 'b'] });
+ * // { status: 'split', reason: 'Adobe refused the request (HTTP 400: EXEG-0306-400 …) for an event it does not name: sent again in halves' }
  */
 export function classifyAdobeEdge(response: VendorResponse, request: RequestDescriptor): Classification {
   const { status } = response;
@@ -84,6 +80,10 @@ export function classifyAdobeEdge(response: VendorResponse, request: RequestDesc
   }
   const code = problemCode(json);
   if (code === '0100-500') return { status: 'dead_letter', reason: `Adobe could not read the request (HTTP ${status}: ${what})` };
+  // Adobe: "500 errors must not be retried, except for 502 and 503" — its RequestProcessingError
+  // can come after the events went upstream, and Adobe Analytics would count a retry twice. A
+  // 500 without Adobe's problem (a proxy's, before the Edge Network) is retried like any.
+  if (status === 500 && code !== undefined) return { status: 'dead_letter', reason: `Adobe Edge Network failed processing the request (HTTP 500: ${what}); Adobe says not to retry it, since the events may already have reached its services: replay the dead letters once Adobe is healthy if they are missing there` };
   const transient = transientRetry(response, 'Adobe Edge Network', what);
   if (transient !== undefined) return transient;
   const several = request.eventIds.length > 1;
@@ -98,18 +98,8 @@ export function classifyAdobeEdge(response: VendorResponse, request: RequestDesc
   if (status === 400 || status === 422) {
     const advice = code === undefined ? undefined : CONFIG_ADVICE[code];
     if (advice !== undefined) return { status: 'dead_letter', reason: `Adobe refused the request (HTTP ${status}: ${what}): ${advice}; then replay the dead letters` };
-    if (several) {
-      const named = namedEvents(response, request.eventIds);
-      if (named.size > 0) {
-        const perEvent: Record<string, EventOutcome> = {};
-        for (const id of request.eventIds) {
-          perEvent[id] = named.has(id)
-            ? { status: 'dead_letter', reason: `Adobe refused the event (HTTP ${status}: ${what})` }
-            : { status: 'resend', reason: `Adobe refused the request (HTTP ${status}) for another event of it: sent again without it` };
-        }
-        return { perEvent };
-      }
-    }
+    // Adobe's InputError refuses the request before it goes upstream: halves are safe to send.
+    if (several && code !== undefined) return { status: 'split', reason: `Adobe refused the request (HTTP ${status}: ${what}) for an event it does not name: sent again in halves` };
     return { status: 'dead_letter', reason: `Adobe refused the ${several ? 'request' : 'event'} (HTTP ${status}: ${what})` };
   }
   if (status === 404) return { status: 'dead_letter', reason: `Adobe HTTP 404 (${what}): check config.datastream_id and config.location_hint` };
