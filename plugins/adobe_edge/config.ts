@@ -14,9 +14,10 @@ const ORG_ID = '^[A-Fa-f0-9]{24}@AdobeOrg$';
 const NAMESPACE = '^[A-Za-z][A-Za-z0-9_-]{0,99}$';
 /**
  * Adobe Analytics variables a config may fill through `data.__adobe.analytics`: eVar1–250,
- * prop1–75, list1–3 and the page-level variables.
+ * prop1–75, list1–3 and the page-level variables — those Adobe's data object mapping lists
+ * (AppMeasurement's state and hier1–5 are not in it: the Edge Network would not map them).
  */
-export const ANALYTICS_VARIABLE = /^(?:eVar(?:[1-9]\d?|1\d\d|2[0-4]\d|250)|prop(?:[1-9]|[1-6]\d|7[0-5])|list[1-3]|pageName|pageURL|channel|campaign|server|purchaseID|transactionID|zip|state|hier[1-5])$/;
+export const ANALYTICS_VARIABLE = /^(?:eVar(?:[1-9]\d?|1\d\d|2[0-4]\d|250)|prop(?:[1-9]|[1-6]\d|7[0-5])|list[1-3]|pageName|pageURL|channel|campaign|server|purchaseID|transactionID|zip|pageType|referrer)$/;
 
 /** The config's JSON Schema. */
 export const CONFIG_SCHEMA: ConfigSchema = {
@@ -74,7 +75,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     }),
     analytics_variables: {
       type: 'object', title: 'Adobe Analytics Variables',
-      description: 'Adobe Analytics variables set from the event (data.__adobe.analytics), for a datastream with Adobe Analytics: keys are variables (eVar1–250, prop1–75, list1–3, pageName, channel, campaign, server, purchaseID, transactionID, zip, state, hier1–5), values paths on the event (properties.plan, context.page.title, traits.tier; a | between paths takes the first with a value).',
+      description: 'Adobe Analytics variables set from the event (data.__adobe.analytics), for a datastream with Adobe Analytics: keys are variables (eVar1–250, prop1–75, list1–3, pageName, pageURL, pageType, referrer, channel, campaign, server, purchaseID, transactionID, zip), values paths on the event (properties.plan, context.page.title, traits.tier; a | between paths takes the first with a value).',
       additionalProperties: { type: 'string', minLength: 1, maxLength: 200 },
       examples: [{ eVar1: 'properties.plan', prop2: 'context.page.title' }],
     },
@@ -120,7 +121,7 @@ export function validateAdobeEdgeConfig(config: Record<string, JsonValue>): Conf
   const variables = config.analytics_variables;
   if (variables !== undefined && variables !== null && typeof variables === 'object' && !Array.isArray(variables)) {
     for (const name of Object.keys(variables)) {
-      if (!ANALYTICS_VARIABLE.test(name)) problems.push({ field: 'analytics_variables', message: `names ${JSON.stringify(name)}: Adobe Analytics takes eVar1–eVar250, prop1–prop75, list1–list3, pageName, pageURL, channel, campaign, server, purchaseID, transactionID, zip, state, hier1–hier5 (as written, e.g. eVar1)` });
+      if (!ANALYTICS_VARIABLE.test(name)) problems.push({ field: 'analytics_variables', message: `names ${JSON.stringify(name)}: Adobe Analytics takes eVar1–eVar250, prop1–prop75, list1–list3, pageName, pageURL, pageType, referrer, channel, campaign, server, purchaseID, transactionID, zip — the variables its data object mapping lists (as written, e.g. eVar1)` });
     }
   }
   return problems;
