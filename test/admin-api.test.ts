@@ -183,6 +183,21 @@ describe('pipelines', () => {
     assert.equal(restRes.json.error.code, 'SIGNAL_VALIDATION_FAILED');
     assert.deepEqual(restRes.json.error.fields, [{ field: 'name', message: 'must not hold a NUL character (\\u0000)' }]);
   });
+
+  test('a NUL PostgreSQL refuses where no check looked first → 400 naming the argument, not only PostgreSQL\'s words', async () => {
+    // Notes, sources and filters reach PostgreSQL unchecked: its refusal names no parameter.
+    const installed = await signal.services.integrations.install({ vendor: 'fixture', name: 'Noted', config: validConfig });
+    const revision = await signal.graphql('mutation($input: CreateRevisionInput!) { createRevision(input: $input) { id } }', { input: { templateId: installed.template.id, note: 'tidy\u0000' } });
+    assert.equal(revision.status, 400);
+    assert.equal(revision.body.errors![0]!.message, 'input.note holds a NUL character (\\u0000), which PostgreSQL text cannot hold');
+    assert.deepEqual(revision.body.errors![0]!.extensions!.fields, [{ field: 'input.note', message: 'must not hold a NUL character (\\u0000)' }]);
+    const list = await signal.graphql('query($v: String) { integrations(vendor: $v) { id } }', { v: 'fix\u0000ture' });
+    assert.equal(list.status, 400);
+    assert.deepEqual(list.body.errors![0]!.extensions!.fields, [{ field: 'vendor', message: 'must not hold a NUL character (\\u0000)' }]);
+    const restList = await rest('GET', '/v1/admin/integrations?vendor=fix%00ture');
+    assert.equal(restList.status, 400);
+    assert.deepEqual(restList.json.error.fields, [{ field: 'vendor', message: 'must not hold a NUL character (\\u0000)' }]);
+  });
 });
 
 describe('catalog and integrations', () => {

@@ -27,7 +27,8 @@ export function guard<A extends unknown[], R>(resolver: (...args: A) => Promise<
     try {
       return await resolver(...args);
     } catch (error) {
-      if (isDataException(error)) error = refusedValue(error as Error);
+      // A resolver's second argument is the field's arguments: where a refused NUL came from.
+      if (isDataException(error)) error = refusedValue(error as Error, args[1]);
       if (isSignalError(error)) throw new mercurius.ErrorWithProps(error.message, extensionsOf(error), error.statusCode);
       throw error;
     }
