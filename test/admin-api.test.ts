@@ -253,6 +253,19 @@ describe('catalog and integrations', () => {
     assert.deepEqual((missing.body.errors![0]!.extensions!.fields as Array<{ field: string }>).map((f) => f.field).sort(), ['config.api_key', 'config.region']);
   });
 
+  test('consent categories: at most 100, a longer list → 400 naming consentCategories', async () => {
+    // 250,000 names were accepted, each compared with the known ones for a warning: the call
+    // held the process (collect's listener too, when it shares it) for most of a second.
+    const install = 'mutation($input: InstallIntegrationInput!) { installIntegration(input: $input) { revision { consentCategories } } }';
+    const many = Array.from({ length: 101 }, (_, i) => `C${String(i).padStart(4, '0')}`);
+    const res = await signal.graphql(install, { input: { vendor: 'fixture', name: 'Many', config: validConfig, consentCategories: many } });
+    assert.equal(res.status, 400);
+    assert.deepEqual(res.body.errors![0]!.extensions!.fields, [{ field: 'consentCategories', message: 'must hold at most 100 categories (got 101)' }]);
+    const hundred = await signal.graphql<{ installIntegration: { revision: { consentCategories: string[] } } }>(install, { input: { vendor: 'fixture', name: 'Hundred', config: validConfig, consentCategories: many.slice(0, 100) } });
+    assert.equal(hundred.status, 200, JSON.stringify(hundred.body.errors));
+    assert.equal(hundred.body.data!.installIntegration.revision.consentCategories.length, 100);
+  });
+
   test('the secret mask is refused as a secret where none is stored; a revision keeps the stored one with it', async () => {
     const masked = await signal.graphql('mutation($i: InstallIntegrationInput!) { installIntegration(input: $i) { template { id } } }', { i: { vendor: 'fixture', name: 'Masked', config: { ...validConfig, api_key: '********' } } });
     assert.equal(masked.status, 400);
