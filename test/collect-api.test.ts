@@ -510,6 +510,22 @@ describe('refused requests: 4xx with the field named, nothing stored', () => {
     assert.equal((await admin.json() as { error: { message: string } }).error.message, 'The request body is larger than the limit of 5 MB');
   });
 
+  test('a batch whose shared context, copied into each event, would add more than 5 MB → 413 naming context; nothing stored', async () => {
+    // 2,500 events under a 13 KB batch context: a 115 KB body that stored 33 MB.
+    const context = { traits: { blob: 'c'.repeat(13_000) } };
+    const many = Array.from({ length: 2500 }, (_, i) => ({ type: 'track', event: 'E', userId: 'u', messageId: `shared-${i}` }));
+    const res = await post('/v1/batch', { context, batch: many });
+    assert.equal(res.status, 413);
+    assert.equal(res.json.error?.code, 'SIGNAL_BODY_TOO_LARGE');
+    assert.equal(res.json.error?.fields?.[0]?.field, 'context');
+    assert.match(res.json.error!.message, /^The batch was refused whole: context is 13\d{3} bytes \(with the batch's integrations\) and each of the 2500 events stores a copy: \d+ bytes, more than the 5 MB a batch's shared context may add/);
+    assert.equal((await stored('shared-0')).length, 0);
+    // The same context over fewer events is stored, each event with its copy.
+    const fewer = await post('/v1/batch', { context, batch: many.slice(0, 300) });
+    assert.equal(fewer.status, 200);
+    assert.equal(((await stored('shared-299'))[0]!.payload.context.traits as { blob: string }).blob.length, 13_000);
+  });
+
   test('an unknown route → 404 JSON', async () => {
     const res = await post('/v1/nothing', {});
     assert.equal(res.status, 404);
