@@ -90,6 +90,24 @@ describe('GraphQL request errors', () => {
     assert.match(wrongType.body.errors[0]!.message, /Boolean cannot represent a non boolean value: "yes"/);
   });
 
+  test('a body GraphQL never sees (not an object, query not text, over 5 MB) → the error with its code and field, not a bare sentence', async () => {
+    // Mercurius answered "body must be object" and "Request body is too large", with no code.
+    const ask = async (body: string) => {
+      const response = await fetch(`${signal.adminUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${signal.adminToken}` }, body });
+      return { status: response.status, errors: (await response.json() as { errors: Array<{ message: string; extensions?: { code?: string; fields?: unknown } }> }).errors };
+    };
+    const list = await ask('[{"query":"{ pipelines { id } }"}]');
+    assert.equal(list.status, 400);
+    assert.deepEqual(list.errors[0]!.extensions, { code: 'BAD_USER_INPUT', signalCode: 'SIGNAL_VALIDATION_FAILED', fields: [{ field: '(body)', message: 'must be an object' }] });
+    const notText = await ask('{"query":5}');
+    assert.equal(notText.status, 400);
+    assert.deepEqual(notText.errors[0]!.extensions?.fields, [{ field: 'query', message: 'must be a string' }]);
+    const huge = await ask(JSON.stringify({ query: '{ pipelines { id } }', pad: 'p'.repeat(6 * 1024 * 1024) }));
+    assert.equal(huge.status, 413);
+    assert.equal(huge.errors[0]!.message, 'The request body is larger than the limit of 5 MB');
+    assert.equal(huge.errors[0]!.extensions?.code, 'SIGNAL_BODY_TOO_LARGE');
+  });
+
   test("a body that is not JSON (curl's default form encoding) → 415 saying what to send", async () => {
     const response = await fetch(`${signal.adminUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${signal.adminToken}` }, body: 'query={pipelines{id}}' });
     assert.equal(response.status, 415);
