@@ -252,6 +252,9 @@ describe('refused requests: 4xx with the field named, nothing stored', () => {
     assert.match(numeric.json.error!.message, /"writeKey" is a number; it must be the key as text/);
     const noUser = await post('/v1/track', { event: 'A', userId: 'u' }, { authorization: 'Basic !!!' });
     assert.match(noUser.json.error!.message, /Basic credentials carry no user name/);
+    // `Basic ` with nothing after it arrives as `Basic`: it was called neither Basic nor Bearer.
+    const empty = await post('/v1/track', { event: 'A', userId: 'u' }, { authorization: 'Basic ' });
+    assert.match(empty.json.error!.message, /Basic credentials carry no user name/);
     const other = await signal.pipeline('Disabled');
     await signal.services.pipelines.setEnabled(other.id, false);
     const disabled = await post('/v1/track', { event: 'A', userId: 'u' }, { authorization: basic(other.key) });

@@ -109,7 +109,8 @@ function missingKeyHint(request: FastifyRequest): string {
   const header = request.headers.authorization;
   const writeKey = (request.body as { writeKey?: unknown } | undefined)?.writeKey;
   if (header !== undefined && /^bearer /i.test(header)) return ' (this request sent it as a Bearer token: use Basic, with the key as the user name and no password)';
-  if (header !== undefined && /^basic /i.test(header)) return ' (the Basic credentials carry no user name: encode "<key>:" in base64)';
+  // `Basic` with nothing after it arrives as `Basic` alone: HTTP trims a header's trailing space.
+  if (header !== undefined && /^basic(\s|$)/i.test(header)) return ' (the Basic credentials carry no user name: encode "<key>:" in base64)';
   if (header) return ' (the Authorization header is neither Basic nor Bearer)';
   if (writeKey !== undefined && typeof writeKey !== 'string') return ` ("writeKey" is ${writeKey === null ? 'null' : `a ${Array.isArray(writeKey) ? 'list' : typeof writeKey}`}; it must be the key as text)`;
   return '';
