@@ -279,6 +279,12 @@ describe('refused requests: 4xx with the field named, nothing stored', () => {
       assert.equal(bad.status, 400, url);
       assert.deepEqual(await bad.json(), { error: { code: 'SIGNAL_MALFORMED_REQUEST', message: 'The URL is not valid: a percent sign must start an escape such as %20' } });
     }
+    // A path parameter over Fastify's 100 characters: its sentence quoted the whole path.
+    const long = await fetch(`${signal.adminUrl}/v1/admin/integration-catalog/${'v'.repeat(5000)}/install`, { method: 'POST', headers: { authorization: `Bearer ${signal.adminToken}`, 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(long.status, 400);
+    const answer = await long.json() as { error: { code: string; message: string } };
+    assert.equal(answer.error.code, 'SIGNAL_MALFORMED_REQUEST');
+    assert.equal(answer.error.message, `A part of the path is longer than the 100 characters a path parameter (an id, a vendor) may have: "/v1/admin/integration-catalog/${'v'.repeat(70)}…"`);
   });
 
   test('classic analytics.js sends userId: null for an anonymous visitor: accepted as no userId', async () => {

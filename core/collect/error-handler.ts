@@ -34,6 +34,12 @@ function describeContentType(header: string | undefined): string {
   return JSON.stringify(type.length > 100 ? `${type.slice(0, 100)}…` : type);
 }
 
+/** A request's path for a message: at most 100 characters of it. */
+function describePath(url: string): string {
+  const path = url.split('?')[0]!;
+  return JSON.stringify(path.length > 100 ? `${path.slice(0, 100)}…` : path);
+}
+
 const FASTIFY_CODES: Record<string, { code: ErrorCode; message: (error: FastifyError, request: FastifyRequest) => string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     code: 'SIGNAL_UNSUPPORTED_MEDIA_TYPE',
@@ -49,6 +55,9 @@ const FASTIFY_CODES: Record<string, { code: ErrorCode; message: (error: FastifyE
     },
   },
   FST_ERR_BAD_URL: { code: 'SIGNAL_MALFORMED_REQUEST', message: () => 'The URL is not valid: a percent sign must start an escape such as %20' },
+  // Raised while routing, before any route (and its parameters' names) is known. Fastify's own
+  // sentence quoted the whole path, however long.
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'SIGNAL_MALFORMED_REQUEST', message: (_error, request) => `A part of the path is longer than the 100 characters a path parameter (an id, a vendor) may have: ${describePath(request.url)}` },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'SIGNAL_INVALID_JSON', message: () => 'The request body is empty; expected a JSON object' },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'SIGNAL_INVALID_JSON', message: (e) => `The request body is not valid JSON: ${e.message}` },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'SIGNAL_INVALID_JSON', message: () => 'The body length does not match Content-Length' },
