@@ -90,6 +90,24 @@ describe('GraphQL request errors', () => {
     assert.match(wrongType.body.errors[0]!.message, /Boolean cannot represent a non boolean value: "yes"/);
   });
 
+  test('a body GraphQL never sees (not an object, query not text, over 5 MB) → the error with its code and field, not a bare sentence', async () => {
+    // Mercurius answered "body must be object" and "Request body is too large", with no code.
+    const ask = async (body: string) => {
+      const response = await fetch(`${signal.adminUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${signal.adminToken}` }, body });
+      return { status: response.status, errors: (await response.json() as { errors: Array<{ message: string; extensions?: { code?: string; fields?: unknown } }> }).errors };
+    };
+    const list = await ask('[{"query":"{ pipelines { id } }"}]');
+    assert.equal(list.status, 400);
+    assert.deepEqual(list.errors[0]!.extensions, { code: 'BAD_USER_INPUT', signalCode: 'SIGNAL_VALIDATION_FAILED', fields: [{ field: '(body)', message: 'must be an object' }] });
+    const notText = await ask('{"query":5}');
+    assert.equal(notText.status, 400);
+    assert.deepEqual(notText.errors[0]!.extensions?.fields, [{ field: 'query', message: 'must be a string' }]);
+    const huge = await ask(JSON.stringify({ query: '{ pipelines { id } }', pad: 'p'.repeat(6 * 1024 * 1024) }));
+    assert.equal(huge.status, 413);
+    assert.equal(huge.errors[0]!.message, 'The request body is larger than the limit of 5 MB');
+    assert.equal(huge.errors[0]!.extensions?.code, 'SIGNAL_BODY_TOO_LARGE');
+  });
+
   test("a body that is not JSON (curl's default form encoding) → 415 saying what to send", async () => {
     const response = await fetch(`${signal.adminUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${signal.adminToken}` }, body: 'query={pipelines{id}}' });
     assert.equal(response.status, 415);
@@ -183,6 +201,21 @@ describe('pipelines', () => {
     assert.equal(restRes.json.error.code, 'SIGNAL_VALIDATION_FAILED');
     assert.deepEqual(restRes.json.error.fields, [{ field: 'name', message: 'must not hold a NUL character (\\u0000)' }]);
   });
+
+  test('a NUL PostgreSQL refuses where no check looked first → 400 naming the argument, not only PostgreSQL\'s words', async () => {
+    // Notes, sources and filters reach PostgreSQL unchecked: its refusal names no parameter.
+    const installed = await signal.services.integrations.install({ vendor: 'fixture', name: 'Noted', config: validConfig });
+    const revision = await signal.graphql('mutation($input: CreateRevisionInput!) { createRevision(input: $input) { id } }', { input: { templateId: installed.template.id, note: 'tidy\u0000' } });
+    assert.equal(revision.status, 400);
+    assert.equal(revision.body.errors![0]!.message, 'input.note holds a NUL character (\\u0000), which PostgreSQL text cannot hold');
+    assert.deepEqual(revision.body.errors![0]!.extensions!.fields, [{ field: 'input.note', message: 'must not hold a NUL character (\\u0000)' }]);
+    const list = await signal.graphql('query($v: String) { integrations(vendor: $v) { id } }', { v: 'fix\u0000ture' });
+    assert.equal(list.status, 400);
+    assert.deepEqual(list.body.errors![0]!.extensions!.fields, [{ field: 'vendor', message: 'must not hold a NUL character (\\u0000)' }]);
+    const restList = await rest('GET', '/v1/admin/integrations?vendor=fix%00ture');
+    assert.equal(restList.status, 400);
+    assert.deepEqual(restList.json.error.fields, [{ field: 'vendor', message: 'must not hold a NUL character (\\u0000)' }]);
+  });
 });
 
 describe('catalog and integrations', () => {
@@ -236,6 +269,19 @@ describe('catalog and integrations', () => {
     const missing = await signal.graphql('mutation($input: InstallIntegrationInput!) { installIntegration(input: $input) { template { id } } }',
       { input: { vendor: 'fixture', name: 'Bad', config: {} } });
     assert.deepEqual((missing.body.errors![0]!.extensions!.fields as Array<{ field: string }>).map((f) => f.field).sort(), ['config.api_key', 'config.region']);
+  });
+
+  test('consent categories: at most 100, a longer list → 400 naming consentCategories', async () => {
+    // 250,000 names were accepted, each compared with the known ones for a warning: the call
+    // held the process (collect's listener too, when it shares it) for most of a second.
+    const install = 'mutation($input: InstallIntegrationInput!) { installIntegration(input: $input) { revision { consentCategories } } }';
+    const many = Array.from({ length: 101 }, (_, i) => `C${String(i).padStart(4, '0')}`);
+    const res = await signal.graphql(install, { input: { vendor: 'fixture', name: 'Many', config: validConfig, consentCategories: many } });
+    assert.equal(res.status, 400);
+    assert.deepEqual(res.body.errors![0]!.extensions!.fields, [{ field: 'consentCategories', message: 'must hold at most 100 categories (got 101)' }]);
+    const hundred = await signal.graphql<{ installIntegration: { revision: { consentCategories: string[] } } }>(install, { input: { vendor: 'fixture', name: 'Hundred', config: validConfig, consentCategories: many.slice(0, 100) } });
+    assert.equal(hundred.status, 200, JSON.stringify(hundred.body.errors));
+    assert.equal(hundred.body.data!.installIntegration.revision.consentCategories.length, 100);
   });
 
   test('the secret mask is refused as a secret where none is stored; a revision keeps the stored one with it', async () => {

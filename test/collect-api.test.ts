@@ -252,6 +252,9 @@ describe('refused requests: 4xx with the field named, nothing stored', () => {
     assert.match(numeric.json.error!.message, /"writeKey" is a number; it must be the key as text/);
     const noUser = await post('/v1/track', { event: 'A', userId: 'u' }, { authorization: 'Basic !!!' });
     assert.match(noUser.json.error!.message, /Basic credentials carry no user name/);
+    // `Basic ` with nothing after it arrives as `Basic`: it was called neither Basic nor Bearer.
+    const empty = await post('/v1/track', { event: 'A', userId: 'u' }, { authorization: 'Basic ' });
+    assert.match(empty.json.error!.message, /Basic credentials carry no user name/);
     const other = await signal.pipeline('Disabled');
     await signal.services.pipelines.setEnabled(other.id, false);
     const disabled = await post('/v1/track', { event: 'A', userId: 'u' }, { authorization: basic(other.key) });
@@ -276,6 +279,12 @@ describe('refused requests: 4xx with the field named, nothing stored', () => {
       assert.equal(bad.status, 400, url);
       assert.deepEqual(await bad.json(), { error: { code: 'SIGNAL_MALFORMED_REQUEST', message: 'The URL is not valid: a percent sign must start an escape such as %20' } });
     }
+    // A path parameter over Fastify's 100 characters: its sentence quoted the whole path.
+    const long = await fetch(`${signal.adminUrl}/v1/admin/integration-catalog/${'v'.repeat(5000)}/install`, { method: 'POST', headers: { authorization: `Bearer ${signal.adminToken}`, 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(long.status, 400);
+    const answer = await long.json() as { error: { code: string; message: string } };
+    assert.equal(answer.error.code, 'SIGNAL_MALFORMED_REQUEST');
+    assert.equal(answer.error.message, `A part of the path is longer than the 100 characters a path parameter (an id, a vendor) may have: "/v1/admin/integration-catalog/${'v'.repeat(70)}…"`);
   });
 
   test('classic analytics.js sends userId: null for an anonymous visitor: accepted as no userId', async () => {
@@ -508,6 +517,22 @@ describe('refused requests: 4xx with the field named, nothing stored', () => {
     });
     assert.equal(admin.status, 413);
     assert.equal((await admin.json() as { error: { message: string } }).error.message, 'The request body is larger than the limit of 5 MB');
+  });
+
+  test('a batch whose shared context, copied into each event, would add more than 5 MB → 413 naming context; nothing stored', async () => {
+    // 2,500 events under a 13 KB batch context: a 115 KB body that stored 33 MB.
+    const context = { traits: { blob: 'c'.repeat(13_000) } };
+    const many = Array.from({ length: 2500 }, (_, i) => ({ type: 'track', event: 'E', userId: 'u', messageId: `shared-${i}` }));
+    const res = await post('/v1/batch', { context, batch: many });
+    assert.equal(res.status, 413);
+    assert.equal(res.json.error?.code, 'SIGNAL_BODY_TOO_LARGE');
+    assert.equal(res.json.error?.fields?.[0]?.field, 'context');
+    assert.match(res.json.error!.message, /^The batch was refused whole: context is 13\d{3} bytes \(with the batch's integrations\) and each of the 2500 events stores a copy: \d+ bytes, more than the 5 MB a batch's shared context may add/);
+    assert.equal((await stored('shared-0')).length, 0);
+    // The same context over fewer events is stored, each event with its copy.
+    const fewer = await post('/v1/batch', { context, batch: many.slice(0, 300) });
+    assert.equal(fewer.status, 200);
+    assert.equal(((await stored('shared-299'))[0]!.payload.context.traits as { blob: string }).blob.length, 13_000);
   });
 
   test('an unknown route → 404 JSON', async () => {

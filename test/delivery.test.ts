@@ -1007,6 +1007,17 @@ describe('eventTrace: where did an event go', () => {
     const { body: unseen } = await signal.graphql<{ eventTrace: Trace }>(query, { p: traced.id, m: 'never-sent' });
     assert.deepEqual(unseen.data!.eventTrace.stored, []);
     assert.ok(unseen.data!.eventTrace.integrations.every((i) => i.status === 'unknown' && /not among the stored events searched/.test(i.reason)));
+
+    // A messageId with a NUL, stored as U+FFFD, is found by the id as the client sent it
+    // (PostgreSQL refused the NUL: a 400 for an event that was stored).
+    const odd = await fetch(`${signal.collectUrl}/v1/track`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(traced.key) },
+      body: JSON.stringify({ event: 'Odd', userId: 'u-trace', messageId: 'trace-\u0000' }),
+    });
+    assert.equal(odd.status, 200);
+    const { status: oddStatus, body: oddTrace } = await signal.graphql<{ eventTrace: Trace }>(query, { p: traced.id, m: 'trace-\u0000' });
+    assert.equal(oddStatus, 200, JSON.stringify(oddTrace.errors));
+    assert.equal(oddTrace.data!.eventTrace.stored.length, 1);
   });
 
   test('a bad question is a 400 or 404 naming the field', async () => {

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import mercurius, { type MercuriusOptions } from 'mercurius';
-import { refusedValue } from '../collect/error-handler.ts';
+import type { FastifyError } from 'fastify';
+import { errorAnswer, refusedValue } from '../collect/error-handler.ts';
 import { isDataException } from '../db/refused-data.ts';
 import { isSignalError, type ErrorCode, type SignalError } from '../errors.ts';
 
@@ -27,7 +28,8 @@ export function guard<A extends unknown[], R>(resolver: (...args: A) => Promise<
     try {
       return await resolver(...args);
     } catch (error) {
-      if (isDataException(error)) error = refusedValue(error as Error);
+      // A resolver's second argument is the field's arguments: where a refused NUL came from.
+      if (isDataException(error)) error = refusedValue(error as Error, args[1]);
       if (isSignalError(error)) throw new mercurius.ErrorWithProps(error.message, extensionsOf(error), error.statusCode);
       throw error;
     }
@@ -54,6 +56,20 @@ function withCodes(error: GraphQLError, fallback?: string): GraphQLError {
 }
 
 /**
+ * A refusal of the HTTP request itself, before GraphQL (a body over the limit, a body that is
+ * not an object or whose `query` is not text), as the GraphQL error of Signal's answer to the
+ * same refusal elsewhere: its message, code and fields. Mercurius passes these on with its own
+ * bare message ("Request body is too large", "body must be object") and no code.
+ */
+function asSignalError(error: unknown, context: Parameters<NonNullable<MercuriusOptions['errorFormatter']>>[1]): GraphQLError | undefined {
+  const request = context.reply?.request;
+  const fastify = error as FastifyError | undefined;
+  if (!request || !fastify || (!Array.isArray(fastify.validation) && !fastify.code?.startsWith('FST_'))) return undefined;
+  const signal = errorAnswer(fastify, request, 'SIGNAL_VALIDATION_FAILED');
+  return new GraphQLError(signal.message, { originalError: signal, extensions: extensionsOf(signal) });
+}
+
+/**
  * Mercurius' error formatter, plus our codes on errors raised before GraphQL runs: a body the
  * JSON parser refuses reaches it as a plain error, and a JSON literal the `JSON` scalar refuses
  * as one of the validation errors mercurius wraps in one error's `errors` list; neither has the
@@ -69,9 +85,9 @@ export const formatGraphqlErrors: NonNullable<MercuriusOptions['errorFormatter']
     // A variable's value GraphQL could not take (Variable "$s" got invalid value…) is the
     // user's input; anything else there is a query that does not fit the schema.
     if (wrapper && Array.isArray(wrapper.errors)) {
-      wrapper.errors = wrapper.errors.map((inner: unknown) => (inner instanceof GraphQLError ? withCodes(inner, inner.message.startsWith('Variable "$') ? 'BAD_USER_INPUT' : 'GRAPHQL_VALIDATION_FAILED') : inner));
+      wrapper.errors = wrapper.errors.map((inner: unknown) => (inner instanceof GraphQLError ? withCodes(inner, inner.message.startsWith('Variable "$') ? 'BAD_USER_INPUT' : 'GRAPHQL_VALIDATION_FAILED') : asSignalError(inner, context) ?? inner));
     }
-    return withCodes(error);
+    return asSignalError(error.originalError, context) ?? withCodes(error);
   });
   // Errors of the request itself that GraphQL raises before running anything (a variable of
   // the wrong type, several operations and no operationName, an unknown operationName) carry

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isDataException } from '../db/refused-data.ts';
+import { isDataException, nulPath } from '../db/refused-data.ts';
 import { SignalError, type ErrorCode } from '../errors.ts';
 import { formatValidationErrors, summarise } from './validation-errors.ts';
 
@@ -34,6 +34,12 @@ function describeContentType(header: string | undefined): string {
   return JSON.stringify(type.length > 100 ? `${type.slice(0, 100)}…` : type);
 }
 
+/** A request's path for a message: at most 100 characters of it. */
+function describePath(url: string): string {
+  const path = url.split('?')[0]!;
+  return JSON.stringify(path.length > 100 ? `${path.slice(0, 100)}…` : path);
+}
+
 const FASTIFY_CODES: Record<string, { code: ErrorCode; message: (error: FastifyError, request: FastifyRequest) => string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     code: 'SIGNAL_UNSUPPORTED_MEDIA_TYPE',
@@ -49,6 +55,9 @@ const FASTIFY_CODES: Record<string, { code: ErrorCode; message: (error: FastifyE
     },
   },
   FST_ERR_BAD_URL: { code: 'SIGNAL_MALFORMED_REQUEST', message: () => 'The URL is not valid: a percent sign must start an escape such as %20' },
+  // Raised while routing, before any route (and its parameters' names) is known. Fastify's own
+  // sentence quoted the whole path, however long.
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'SIGNAL_MALFORMED_REQUEST', message: (_error, request) => `A part of the path is longer than the 100 characters a path parameter (an id, a vendor) may have: ${describePath(request.url)}` },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'SIGNAL_INVALID_JSON', message: () => 'The request body is empty; expected a JSON object' },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'SIGNAL_INVALID_JSON', message: (e) => `The request body is not valid JSON: ${e.message}` },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'SIGNAL_INVALID_JSON', message: () => 'The body length does not match Content-Length' },
@@ -56,14 +65,25 @@ const FASTIFY_CODES: Record<string, { code: ErrorCode; message: (error: FastifyE
 
 /**
  * A value PostgreSQL refused (an admin input with a NUL character, a date beyond its range) as
- * a 400. PostgreSQL does not say which field, so the message quotes its reason.
+ * a 400. PostgreSQL does not say which field: for a NUL, the field of `inputs` (the GraphQL
+ * arguments, a REST body) holding one is named; otherwise the message quotes its reason.
  *
  * @example
- * throw refusedValue(error); // 400 SIGNAL_VALIDATION_FAILED
+ * throw refusedValue(error, { input: { note: 'a\u0000' } }); // 400 naming input.note
  */
-export function refusedValue(error: Error): SignalError {
+export function refusedValue(error: Error, inputs?: unknown): SignalError {
   const nul = ['22021', '22P05'].includes((error as Error & { code?: string }).code ?? '');
+  const field = nul ? nulPath(inputs) : undefined;
+  if (field) {
+    return new SignalError('SIGNAL_VALIDATION_FAILED', `${field} holds a NUL character (\\u0000), which PostgreSQL text cannot hold`, [{ field, message: 'must not hold a NUL character (\\u0000)' }], { cause: error });
+  }
   return new SignalError('SIGNAL_VALIDATION_FAILED', `PostgreSQL refused a value: ${error.message}${nul ? ' (text cannot hold a NUL character, \\u0000)' : ''}`, [], { cause: error });
+}
+
+/** A request's path parameters, query and JSON body, merged, where `refusedValue` looks for a NUL. */
+function requestInputs(request: FastifyRequest): Record<string, unknown> {
+  const objectOf = (value: unknown): object => (value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {});
+  return { ...objectOf(request.params), ...objectOf(request.query), ...objectOf(request.body) };
 }
 
 /** What a listener calls a body that fails its schema: an event at collect, an input at admin. */
@@ -85,7 +105,7 @@ function toSignalError(error: FastifyError & { validationContext?: string }, bod
   if (zlibCode === 'Z_DATA_ERROR' || zlibCode === 'Z_BUF_ERROR') {
     return new SignalError('SIGNAL_INVALID_JSON', 'The body is not valid gzip/deflate data for its Content-Encoding');
   }
-  if (isDataException(error)) return refusedValue(error);
+  if (isDataException(error)) return refusedValue(error, requestInputs(request));
   if (error.statusCode === 429) return new SignalError('SIGNAL_RATE_LIMITED', error.message);
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return new SignalError('SIGNAL_VALIDATION_FAILED', error.message);

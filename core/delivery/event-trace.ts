@@ -1,5 +1,6 @@
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type { Pool } from '../db/pool.ts';
+import { storableText } from '../db/storable-strings.ts';
 import { INGEST_QUEUE, jobTable } from '../queue/boss.ts';
 import { isConsentGranted } from '../pipeline/consent-gate.ts';
 import { isRoutedTo } from '../pipeline/destination-routing.ts';
@@ -169,11 +170,13 @@ export function createEventTrace(options: {
   }
 
   return {
-    async find(pipelineId: string, messageId: string, hours = TRACE_DEFAULT_HOURS): Promise<EventTrace> {
+    async find(pipelineId: string, messageIdGiven: string, hours = TRACE_DEFAULT_HOURS): Promise<EventTrace> {
       assertUuid(pipelineId, 'pipelineId');
-      if (typeof messageId !== 'string' || messageId.length === 0 || messageId.length > 100) {
+      if (typeof messageIdGiven !== 'string' || messageIdGiven.length === 0 || messageIdGiven.length > 100) {
         throw new SignalError('SIGNAL_VALIDATION_FAILED', 'messageId must be 1 to 100 characters, as collect takes it', [{ field: 'messageId', message: 'must be a messageId of 1 to 100 characters' }]);
       }
+      // Collect stores a NUL or a lone surrogate as U+FFFD: the id as the client sent it finds it.
+      const messageId = storableText(messageIdGiven);
       if (!Number.isInteger(hours) || hours < 1 || hours > TRACE_MAX_HOURS) {
         throw new SignalError('SIGNAL_VALIDATION_FAILED', `hours must be a whole number from 1 to ${TRACE_MAX_HOURS}`, [{ field: 'hours', message: `must be a whole number of hours from 1 to ${TRACE_MAX_HOURS}` }]);
       }

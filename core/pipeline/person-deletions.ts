@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { withTransaction, type Pool } from '../db/pool.ts';
-import { hasUnstorableCharacters } from '../db/storable-strings.ts';
+import { storableText } from '../db/storable-strings.ts';
 import { SignalError } from '../errors.ts';
 import { NOTIFIED_POLLING, ensureQueue, transactionDb, type Boss } from '../queue/boss.ts';
 import { assertUuid } from '../services/pipelines.ts';
@@ -145,13 +145,15 @@ function checkedId(value: string | null | undefined, field: 'userId' | 'anonymou
   if (typeof value !== 'string' || value.trim() === '') {
     throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} must be a non-blank text (omit it to name the person by the other id)`, [{ field, message: 'must not be blank' }]);
   }
-  if (value.length > MAX_ID_LENGTH || hasUnstorableCharacters(JSON.stringify(value))) {
-    throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} cannot be an id Signal stored: it is longer than ${MAX_ID_LENGTH} characters or holds a NUL (collect refuses such ids)`, [{ field, message: 'no stored event can have it' }]);
+  if (value.length > MAX_ID_LENGTH) {
+    throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} cannot be an id Signal stored: it is longer than ${MAX_ID_LENGTH} characters (collect refuses such ids)`, [{ field, message: `must be at most ${MAX_ID_LENGTH} characters: no stored event can have it` }]);
   }
   if (namesNoOne(value)) {
     throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} "${value}" is what SDKs send when they have no id: it names no one, and the events of many unrelated visitors may carry it`, [{ field, message: 'names no one' }]);
   }
-  return value;
+  // Collect stores a NUL or a lone surrogate as U+FFFD (storable-strings.ts): the id as the
+  // client sent it names the person by what Signal stored.
+  return storableText(value);
 }
 
 /**

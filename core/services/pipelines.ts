@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Pool } from '../db/pool.ts';
 import { withTransaction } from '../db/pool.ts';
+import { storableText } from '../db/storable-strings.ts';
 import { SignalError } from '../errors.ts';
 import { MAX_DEDUP_WINDOW_HOURS } from '../pipeline/deduplication.ts';
 import { forgetTraitsStatement, identityDigest } from '../pipeline/remembered-traits.ts';
@@ -209,9 +210,13 @@ export function createPipelineService(pool: Pool, options: { cacheTtlMs?: number
      */
     async forgetTraits(id: string, person: { userId?: string | null; anonymousId?: string | null }): Promise<number> {
       await get(id, 'pipelineId');
+      // Collect stores a NUL or a lone surrogate as U+FFFD: the id as the client sent it finds
+      // what was remembered under the id Signal stored.
+      const userId = person.userId ? storableText(person.userId) : null;
+      const anonymousId = person.anonymousId ? storableText(person.anonymousId) : null;
       const digests = [
-        ...(person.userId ? [identityDigest('user', person.userId)] : []),
-        ...(person.anonymousId ? [identityDigest('anonymous', person.anonymousId)] : []),
+        ...(userId ? [identityDigest('user', userId)] : []),
+        ...(anonymousId ? [identityDigest('anonymous', anonymousId)] : []),
       ];
       if (digests.length === 0) {
         throw new SignalError('SIGNAL_VALIDATION_FAILED', 'Name the person: userId, anonymousId or both', [{ field: 'userId', message: 'is required when there is no anonymousId' }]);
@@ -219,8 +224,8 @@ export function createPipelineService(pool: Pool, options: { cacheTtlMs?: number
       const statement = forgetTraitsStatement(id, digests);
       const { rows } = await pool.query<{ erased: number }>(statement.text, statement.values);
       // What pages could read of the visitor from partners' profiles (GET /v1/enrich) goes too.
-      if (person.anonymousId) {
-        const forget = forgetVisitorStatement(id, visitorDigest(person.anonymousId), BROWSER_ATTRIBUTES_DAYS);
+      if (anonymousId) {
+        const forget = forgetVisitorStatement(id, visitorDigest(anonymousId), BROWSER_ATTRIBUTES_DAYS);
         await pool.query(forget.text, forget.values);
       }
       return rows[0]?.erased ?? 0;
