@@ -39,18 +39,22 @@ function personOf(event: CanonicalEvent): { kind: 'user' | 'anonymous'; id: stri
 }
 
 /**
- * The remembered traits of (pipeline, identity) pairs, unless older than `$3` days.
+ * The remembered traits of (pipeline, identity) pairs, unless older than `$3` days (`fresh`).
+ * With `forgettings` (a replay), a row older than that which erased identify calls
+ * (`forgotten_until`) is read too, for that alone: a replay of events kept longer than the
+ * memory must not bring back what a forgetting erased.
  *
  * @example
  * const { text, values } = readTraitsStatement([pipelineId], [identityDigest('user', 'u-1')], 30);
  */
-export function readTraitsStatement(pipelineIds: string[], digests: Buffer[], days: number) {
+export function readTraitsStatement(pipelineIds: string[], digests: Buffer[], days: number, forgettings = false) {
   return {
-    text: `SELECT t.pipeline_id, t.identity_digest, t.traits, t.last_id, t.forgotten_until
+    text: `SELECT t.pipeline_id, t.identity_digest, t.traits, t.last_id, t.forgotten_until,
+                  t.updated_at > now() - make_interval(days => $3) AS fresh
              FROM signal.remembered_traits t
              JOIN unnest($1::uuid[], $2::bytea[]) AS k(pipeline_id, identity_digest) USING (pipeline_id, identity_digest)
-            WHERE t.updated_at > now() - make_interval(days => $3)`,
-    values: [pipelineIds, digests, days],
+            WHERE t.updated_at > now() - make_interval(days => $3) OR ($4::boolean AND t.forgotten_until > 0)`,
+    values: [pipelineIds, digests, days, forgettings],
   };
 }
 
@@ -141,15 +145,20 @@ export function forgetTraitsStatement(pipelineId: string, digests: Buffer[]) {
 }
 
 /**
- * Deletes up to `$2` rows not updated for `$1` days.
+ * Deletes up to `$2` rows not updated for `$1` days — but not a row that erased identify
+ * calls (`forgotten_until`) while one of the events it covers is still stored: a replay of
+ * them reads it to leave the erased calls out (events may be kept longer than the memory).
  *
  * @example
  * const { rowCount } = await pool.query(pruneTraitsStatement(), [30, 10_000]);
  */
 export function pruneTraitsStatement(): string {
+  // The oldest stored event's id: one read of the primary key's first entry.
   return `DELETE FROM signal.remembered_traits
            WHERE ctid = ANY (ARRAY(SELECT ctid FROM signal.remembered_traits
-                                    WHERE updated_at <= now() - make_interval(days => $1) LIMIT $2))`;
+                                    WHERE updated_at <= now() - make_interval(days => $1)
+                                      AND (forgotten_until = 0 OR forgotten_until < COALESCE((SELECT min(id) FROM signal.events), forgotten_until + 1))
+                                    LIMIT $2))`;
 }
 
 /**
@@ -297,11 +306,16 @@ export async function loadTraitsMemory(rows: TraitsRow[], days: number, options:
     }
     if (wanted.size > 0) {
       const list = [...wanted.values()];
-      const read = readTraitsStatement(list.map((k) => k.pipelineId), list.map((k) => k.digest), days);
+      const read = readTraitsStatement(list.map((k) => k.pipelineId), list.map((k) => k.digest), days, options.asOfEvents === true);
       /** The newest identify each remembered row holds: older recent ones are in it already. */
       const lastIds = new Map<string, number>();
       for (const found of (await execute(read.text, read.values)).rows) {
         const key = `${String(found.pipeline_id)}/${(found.identity_digest as Buffer).toString('hex')}`;
+        // An expired row read for its forgetting alone (a replay): nothing of it is remembered.
+        if (found.fresh === false) {
+          rowIds.set(key, { lastId: 0, forgottenUntil: Number(found.forgotten_until) });
+          continue;
+        }
         if (isObject(found.traits)) memory.set(key, found.traits);
         lastIds.set(key, Number(found.last_id));
         if (options.asOfEvents) rowIds.set(key, { lastId: Number(found.last_id), forgottenUntil: Number(found.forgotten_until) });
@@ -323,12 +337,13 @@ export async function loadTraitsMemory(rows: TraitsRow[], days: number, options:
         if (!wanted.has(key)) continue;
         const id = Number(identify.id);
         const inRow = id <= (lastIds.get(key) ?? 0);
-        // A replay's events older than the row still get the calls stored before the fan-out.
-        if (inRow && !(options.asOfEvents && !forgotten(key, id))) continue;
+        // A replay's events older than the row still get the calls stored before the fan-out;
+        // a call a forgetting erased counts for nothing (rowIds: a replay's only).
+        if ((inRow && !options.asOfEvents) || forgotten(key, id)) continue;
         const event = options.passOn ? await options.passOn(pipelineId, stored) : stored;
         if (event === null || !isObject(event.traits) || restricted(event)) continue;
         if (!inRow) merge(memory, key, event.traits);
-        if (options.asOfEvents && !forgotten(key, id)) merge(early, key, event.traits);
+        if (options.asOfEvents) merge(early, key, event.traits);
       }
     }
   }
@@ -356,7 +371,9 @@ export async function loadTraitsMemory(rows: TraitsRow[], days: number, options:
       const traits = row.event.traits;
       if (days <= 0 || !person || !isObject(traits) || Object.keys(traits).length === 0 || restricted(row.event)) return;
       if (forgotten(person.key, row.id)) return;
-      merge(memory, person.key, traits);
+      // A replayed call the stored row holds already (its newest or older) is not merged again
+      // for the events after the row: its older values would undo the row's newer ones.
+      if (!options.asOfEvents || row.id > (rowIds.get(person.key)?.lastId ?? 0)) merge(memory, person.key, traits);
       if (options.asOfEvents) merge(early, person.key, traits);
       const entry = written.get(person.key);
       // Nulls kept for the write, where they remove what the row remembers.

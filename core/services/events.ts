@@ -128,7 +128,7 @@ export function createEventStore(pool: Pool, options: { bossSchema?: string } = 
       return deleteInSlices(pruneSightingsStatement(options.bossSchema), [slice], slice);
     },
 
-    /** Deletes remembered traits not updated for `days` (0: all of them); returns how many went. */
+    /** Deletes remembered traits not updated for `days` (0: all of them), but a forgetting while the events it erased are stored (see pruneTraitsStatement); returns how many went. */
     async pruneTraits(days: number, slice = 10_000): Promise<number> {
       return deleteInSlices(pruneTraitsStatement(), [days, slice], slice);
     },
