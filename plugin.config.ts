@@ -106,6 +106,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/vero' },
   { plugin: './plugins/pipedrive' },
   { plugin: './plugins/omnisend' },
+  { plugin: './plugins/zoho_crm' },
 ];
 
 export default plugins;
