@@ -17,6 +17,11 @@ import { CREDIT_LIMIT_WAIT_MS } from './classify.ts';
 import { apiBaseOf, hasCredentials, moduleOf } from './config.ts';
 import { headersOf } from './requests.ts';
 
+/**
+ * How Signal shows the person's ids in the answers it hands a deletion's `read` (it takes them out
+ * before anything is stored): an Email that reads so is one of the person's own addresses.
+ */
+const HIDDEN = '[…]';
 /** The most ids one Delete Records request takes. */
 export const MAX_DELETE_IDS = 100;
 /** Why a person without a known email cannot be found. */
@@ -34,13 +39,24 @@ function unsuccessful(response: VendorResponse, what: string): ForgetOutcome {
   return { failed: said };
 }
 
+/** The email a search asked for: from its query pairs, or from its URL once the core has put them there. */
+function searchedEmail(request: RequestDescriptor): string {
+  const fromPairs = request.query?.find(([name]) => name === 'email')?.[1];
+  if (fromPairs !== undefined) return fromPairs.trim().toLowerCase();
+  try {
+    return (new URL(request.url).searchParams.get('email') ?? '').trim().toLowerCase();
+  } catch {
+    return '';
+  }
+}
+
 /** The search's answer: the deletion of the records whose Email is the address, or nothing to delete. */
 function readSearch(response: VendorResponse, request: RequestDescriptor): ForgetOutcome {
   if (response.status < 200 || response.status >= 300) return unsuccessful(response, 'search the records');
   const found = searchOf(response);
   if (found === undefined) return { retry: `${answered(response)}: not Zoho CRM's answer to a search` };
-  const email = (request.query?.find(([name]) => name === 'email')?.[1] ?? '').toLowerCase();
-  const holding = found.records.filter((record) => record.email?.trim().toLowerCase() === email);
+  const email = searchedEmail(request);
+  const holding = found.records.filter((record) => record.email === HIDDEN || record.email?.trim().toLowerCase() === email);
   const others = found.records.length - holding.length;
   const elsewhere = others > 0 ? ` (${others} record${others === 1 ? '' : 's'} holding it in another email field kept)` : '';
   if (holding.length === 0) return { done: true, message: `no Zoho CRM record holds this email as its Email: nothing to delete${elsewhere}` };

@@ -180,6 +180,11 @@ test('a deletion searches each email of the person, deletes the records whose Em
   assert.deepEqual(found.next.query, [['ids', '11']]);
   assert.deepEqual(forgetPerson.read!(answer(200, { data: [{ code: 'SUCCESS', details: { id: '11' }, message: 'record deleted', status: 'success' }] }), found.next), { done: true, message: 'Zoho CRM deleted 1 record (11), to its Recycle Bin (1 record holding it in another email field kept)' });
   assert.equal('failed' in forgetPerson.read!(answer(400, { data: [{ code: 'INVALID_DATA', details: { id: '11' }, message: 'the related id given seems to be invalid', status: 'error' }] }), found.next), true);
+  // Signal hands read() the answer with the person's ids taken out: an Email shown as […] is theirs.
+  const hidden = forgetPerson.read!(answer(200, { data: [{ id: '13', Email: '[…]' }], info: { more_records: true } }), requests[1]);
+  assert.ok('next' in hidden);
+  assert.deepEqual(hidden.next.query, [['ids', '13']]);
+  assert.match(String((forgetPerson.read!(answer(200, { data: [{ code: 'SUCCESS', details: { id: '13' }, message: 'record deleted', status: 'success' }] }), hidden.next) as { retry?: string }).retry), /searched and deleted again/);
   assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: 'df_abc' }, ctx()), { skipped: NO_EMAIL });
   assert.equal(forgetPerson.enabled({ ...CONFIG }), false, 'off by default');
   assert.equal(forgetPerson.enabled({ ...CONFIG, forward_deletions: true }), true);
