@@ -144,7 +144,7 @@ function readEntries(entries: readonly EntryResult[], request: RequestDescriptor
     for (const id of eventIds) perEvent[id] = outcome;
   });
   if (refill.length === 0) return { perEvent };
-  return { next: [upsertRequest(refill, ctx, true)], settle: perEvent };
+  return { next: [upsertRequest(refill, ctx)], settle: perEvent };
 }
 
 /**

@@ -21,11 +21,10 @@ export interface CarriedRecord extends ZohoRecord {
   eventIds: string[];
 }
 
-/** The plugin's note on an upsert: the events each record (in the body's order) settles; `filled`: required fields given their fallback. */
+/** The plugin's note on an upsert: the events each record (in the body's order) settles. */
 export interface Memo {
   zoho: 'upsert';
   events: string[][];
-  filled?: true;
 }
 
 /**
@@ -38,7 +37,7 @@ export function memoOf(request: RequestDescriptor): Memo | undefined {
   const memo = request.memo;
   if (!isJsonObject(memo) || memo.zoho !== 'upsert' || !Array.isArray(memo.events)) return undefined;
   if (!memo.events.every((ids) => Array.isArray(ids) && ids.every((id) => typeof id === 'string'))) return undefined;
-  return { zoho: 'upsert', events: memo.events as string[][], ...(memo.filled === true ? { filled: true as const } : {}) };
+  return { zoho: 'upsert', events: memo.events as string[][] };
 }
 
 /**
@@ -60,8 +59,8 @@ export function headersOf(ctx: PluginContext): Record<string, string> {
  * // { method: 'POST', url: 'https://www.zohoapis.com/crm/v8/Leads/upsert',
  * //   body: { data: [{ Last_Name: 'Doe', Email: 'jane@example.com' }], duplicate_check_fields: ['Email'] }, eventIds: ['m-1'], … }
  */
-export function upsertRequest(records: readonly CarriedRecord[], ctx: PluginContext, filled = false): RequestDescriptor {
-  const memo: Memo = { zoho: 'upsert', events: records.map((record) => record.eventIds), ...(filled ? { filled: true as const } : {}) };
+export function upsertRequest(records: readonly CarriedRecord[], ctx: PluginContext): RequestDescriptor {
+  const memo: Memo = { zoho: 'upsert', events: records.map((record) => record.eventIds) };
   const body: JsonObject = { data: records.map((record) => ({ ...record.fields })), duplicate_check_fields: ['Email'] };
   // An empty trigger list asks Zoho to run no workflow, approval or blueprint.
   if (ctx.config.trigger_workflows === false) body.trigger = [];
