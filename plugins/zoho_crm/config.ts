@@ -12,7 +12,7 @@ import { configText, isJsonObject, pastedSecretProblem, type ConfigProblem, type
 /** The API version in every request path: v8, the newest Zoho CRM documents. */
 export const API_VERSION = 'v8';
 
-/** Each data center's accounts server (OAuth) and API domain, as Zoho's Multi DC pages list them. */
+/** Each data center's accounts server (OAuth) and API domain, as Zoho's Multi DC pages (CRM's and Accounts') list them. */
 export const DATA_CENTERS = {
   us: { accounts: 'https://accounts.zoho.com', api: 'https://www.zohoapis.com', label: 'United States (zoho.com)' },
   eu: { accounts: 'https://accounts.zoho.eu', api: 'https://www.zohoapis.eu', label: 'Europe (zoho.eu)' },
@@ -21,6 +21,9 @@ export const DATA_CENTERS = {
   jp: { accounts: 'https://accounts.zoho.jp', api: 'https://www.zohoapis.jp', label: 'Japan (zoho.jp)' },
   ca: { accounts: 'https://accounts.zohocloud.ca', api: 'https://www.zohoapis.ca', label: 'Canada (zohocloud.ca)' },
   sa: { accounts: 'https://accounts.zoho.sa', api: 'https://www.zohoapis.sa', label: 'Saudi Arabia (zoho.sa)' },
+  // Listed by Zoho Accounts' Multi DC page, not (yet) by Zoho CRM's: the API domain follows the
+  // other data centers' pattern.
+  uk: { accounts: 'https://accounts.zoho.uk', api: 'https://www.zohoapis.uk', label: 'United Kingdom (zoho.uk)' },
   cn: { accounts: 'https://accounts.zoho.com.cn', api: 'https://www.zohoapis.com.cn', label: 'China (zoho.com.cn)' },
 } as const;
 export type DataCenter = keyof typeof DATA_CENTERS;

@@ -22,6 +22,8 @@ import { headersOf } from './requests.ts';
  * before anything is stored): an Email that reads so is one of the person's own addresses.
  */
 const HIDDEN = '[…]';
+/** A Zoho record id: digits (19 of them today). */
+const RECORD_ID = /^[0-9]+$/;
 /** The most ids one Delete Records request takes. */
 export const MAX_DELETE_IDS = 100;
 /** Why a person without a known email cannot be found. */
@@ -56,17 +58,24 @@ function readSearch(response: VendorResponse, request: RequestDescriptor): Forge
   const found = searchOf(response);
   if (found === undefined) return { retry: `${answered(response)}: not Zoho CRM's answer to a search` };
   const email = searchedEmail(request);
-  const holding = found.records.filter((record) => record.email === HIDDEN || record.email?.trim().toLowerCase() === email);
+  // No address to compare (a request without one): only an Email Signal hid as the person's counts.
+  const holding = found.records.filter((record) => record.email === HIDDEN || (email !== '' && record.email?.trim().toLowerCase() === email));
   const others = found.records.length - holding.length;
   const elsewhere = others > 0 ? ` (${others} record${others === 1 ? '' : 's'} holding it in another email field kept)` : '';
   if (holding.length === 0) return { done: true, message: `no Zoho CRM record holds this email as its Email: nothing to delete${elsewhere}` };
-  const ids = [...new Set(holding.map((record) => record.id))].slice(0, MAX_DELETE_IDS);
-  const more = found.more || holding.length > MAX_DELETE_IDS;
+  // A record id Signal hid part of (one of the person's ids of 8 characters or more, digits
+  // within Zoho's 19) names no record: left out of the deletion, which then fails saying so.
+  const unreadable = holding.filter((record) => !RECORD_ID.test(record.id)).length;
+  const readable = holding.filter((record) => RECORD_ID.test(record.id));
+  const unread = unreadable > 0 ? `${unreadable} record${unreadable === 1 ? '' : 's'} whose Email is this address but whose id Zoho's answer showed with one of the person's ids in it (hidden by Signal) not deleted: delete ${unreadable === 1 ? 'it' : 'them'} in Zoho CRM` : '';
+  if (readable.length === 0) return { failed: unread };
+  const ids = [...new Set(readable.map((record) => record.id))].slice(0, MAX_DELETE_IDS);
+  const more = found.more || readable.length > MAX_DELETE_IDS;
   const base = request.url.slice(0, request.url.lastIndexOf('/search'));
   return {
     next: {
       method: 'DELETE', url: base, query: [['ids', ids.join(',')]], headers: { ...(request.headers ?? {}) }, eventIds: [],
-      memo: { zoho: 'delete', more, elsewhere },
+      memo: { zoho: 'delete', more, elsewhere, unread },
     },
   };
 }
@@ -87,6 +96,7 @@ function readDeletion(response: VendorResponse, request: RequestDescriptor | und
   const noted = memo !== null && typeof memo === 'object' && !Array.isArray(memo) ? memo : {};
   const deleted = `Zoho CRM deleted ${entries.length} record${entries.length === 1 ? '' : 's'} (${entries.map((entry) => entry.id ?? '?').join(', ')}), to its Recycle Bin${typeof noted.elsewhere === 'string' ? noted.elsewhere : ''}`;
   if (noted.more === true) return { retry: `${deleted}; more records may hold this email than one request deletes: searched and deleted again` };
+  if (typeof noted.unread === 'string' && noted.unread !== '') return { failed: `${deleted}; ${noted.unread}` };
   return { done: true, message: deleted };
 }
 

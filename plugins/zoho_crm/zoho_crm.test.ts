@@ -46,6 +46,8 @@ test('each data center has its accounts server and API domain', () => {
   assert.equal(apiBaseOf({ data_center: 'ca' }), 'https://www.zohoapis.ca/crm/v8');
   assert.equal(apiBaseOf({ data_center: 'cn' }), 'https://www.zohoapis.com.cn/crm/v8');
   assert.equal(apiBaseOf({ data_center: 'sa' }), 'https://www.zohoapis.sa/crm/v8');
+  assert.equal(tokenUrlOf({ data_center: 'uk' }), 'https://accounts.zoho.uk/oauth/v2/token');
+  assert.equal(apiBaseOf({ data_center: 'uk' }), 'https://www.zohoapis.uk/crm/v8');
 });
 
 test('the config check names its field: pasted secrets, bad trait paths, two traits on one field, a trait on Email or id', () => {
@@ -188,4 +190,29 @@ test('a deletion searches each email of the person, deletes the records whose Em
   assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: 'df_abc' }, ctx()), { skipped: NO_EMAIL });
   assert.equal(forgetPerson.enabled({ ...CONFIG }), false, 'off by default');
   assert.equal(forgetPerson.enabled({ ...CONFIG, forward_deletions: true }), true);
+});
+
+test('a deletion deletes a record only for its own Email: an address Signal hid inside another (mary.[…]) or in another field is kept; an id Signal hid part of is never sent', () => {
+  const [search] = forgetPerson.request({ userId: 'jane@example.com', anonymousId: null, emails: ['jane@example.com'] }, ctx({ forward_deletions: true })) as RequestDescriptor[];
+  // Signal hands read() the answer with the person's ids hidden wherever they appear.
+  const found = forgetPerson.read!(answer(200, { data: [
+    { id: '4150868000003194003', Email: '[…]' },
+    { id: '4150868000003194004', Email: 'mary.[…]', Secondary_Email: '[…]' },
+    { id: '4150868000003194005', Email: '[…].au' },
+    { id: '4150868000003194006', Email: 'other@example.com', Secondary_Email: '[…]' },
+  ], info: { more_records: false } }), search);
+  assert.ok('next' in found);
+  assert.deepEqual(found.next.query, [['ids', '4150868000003194003']]);
+  // Without the address searched (no request), a record with a blank Email is no match.
+  assert.deepEqual(forgetPerson.read!(answer(200, { data: [{ id: '4150868000003194007', Email: ' ' }], info: { more_records: false } })), { done: true, message: 'no Zoho CRM record holds this email as its Email: nothing to delete (1 record holding it in another email field kept)' });
+  // A person's id of 8 characters or more inside a record id (userId 68000003): the record is not deleted by a mangled id.
+  const mangled = forgetPerson.read!(answer(200, { data: [{ id: '41508[…]194003', Email: '[…]' }, { id: '4150868000003194008', Email: '[…]' }], info: { more_records: false } }), search);
+  assert.ok('next' in mangled);
+  assert.deepEqual(mangled.next.query, [['ids', '4150868000003194008']]);
+  const ended = forgetPerson.read!(answer(200, { data: [{ code: 'SUCCESS', details: { id: '4150868000003194008' }, message: 'record deleted', status: 'success' }] }), mangled.next);
+  assert.ok('failed' in ended, JSON.stringify(ended));
+  assert.match(ended.failed, /^Zoho CRM deleted 1 record \(4150868000003194008\), to its Recycle Bin; 1 record whose Email is this address but whose id .* not deleted: delete it in Zoho CRM$/);
+  const only = forgetPerson.read!(answer(200, { data: [{ id: '41508[…]194003', Email: '[…]' }], info: { more_records: false } }), search);
+  assert.ok('failed' in only);
+  assert.match(only.failed, /^1 record whose Email is this address/);
 });
