@@ -52,6 +52,8 @@ function hintFor(entry: EntryResult, ctx: PluginContext): string {
 export function recordOutcome(entry: EntryResult, ctx: PluginContext): EventOutcome {
   const said = saidEntry(entry);
   if (LIMIT_CODES.has(entry.code)) return { status: 'retry', reason: `Zoho CRM refused the record: ${said} (the account's API limits): tried again later`, throttled: true };
+  // Zoho's own failure (a code its API spec lists), not the record's: tried again.
+  if (entry.code === 'INTERNAL_ERROR') return { status: 'retry', reason: `Zoho CRM failed to write the record: ${said}: tried again` };
   const hint = hintFor(entry, ctx);
   return { status: 'dead_letter', reason: `Zoho CRM refused the record: ${said}${hint ? `: ${hint}` : ''}; ${REPLAY}` };
 }
@@ -72,7 +74,7 @@ export function refusal(response: VendorResponse, request: RequestDescriptor, ct
   const after = retryAfterMs === undefined ? {} : { retryAfterMs };
   if (code === 'LIMIT_EXCEEDED') return { status: 'retry', reason: `${said}: the account's API credits for the rolling 24 hours are spent: Signal slows down and tries again`, retryAfterMs: retryAfterMs ?? CREDIT_LIMIT_WAIT_MS, throttled: true };
   if (status === 429 || code === 'TOO_MANY_REQUESTS') return { status: 'retry', reason: `${said}: more requests at once than the account's edition allows (Zoho's concurrency limit), or too many in a minute: tried again`, throttled: true, ...after };
-  if (status === 408 || status >= 500) return { status: 'retry', reason: said, ...after };
+  if (status === 408 || status >= 500 || code === 'INTERNAL_ERROR') return { status: 'retry', reason: said, ...after };
   if (status === 413 && request.eventIds.length > 1) return { status: 'split', reason: `${said}: the request was too large for Zoho CRM, so it is sent again in halves` };
   if (status === 401 && code === 'OAUTH_SCOPE_MISMATCH') {
     return { status: 'dead_letter', reason: `${said}: the refresh token lacks the scope ZohoCRM.modules.${module.toLowerCase()}.ALL (or ZohoCRM.modules.ALL): generate a new one with it (API Console > Self Client) and store it in config.refresh_token in a new revision; ${REPLAY}` };

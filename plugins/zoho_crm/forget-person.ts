@@ -34,7 +34,7 @@ function unsuccessful(response: VendorResponse, what: string): ForgetOutcome {
   const said = answered(response);
   const code = errorCodeOf(response);
   if (code === 'LIMIT_EXCEEDED') return { retry: `${said}: the account's API credits are spent`, afterSeconds: CREDIT_LIMIT_WAIT_MS / 1000 };
-  if (response.status === 408 || response.status === 429 || response.status >= 500 || code === 'TOO_MANY_REQUESTS') return { retry: said };
+  if (response.status === 408 || response.status === 429 || response.status >= 500 || code === 'TOO_MANY_REQUESTS' || code === 'INTERNAL_ERROR') return { retry: said };
   if (response.status === 401 && code === 'OAUTH_SCOPE_MISMATCH') return { failed: `${said}: to ${what}, the refresh token needs the scopes ZohoCRM.modules.<module>.ALL and ZohoSearch.securesearch.READ: generate a new one with them and store it in config.refresh_token` };
   if (response.status === 401) return { failed: `${said}: Zoho CRM refused the access token Signal had just obtained: check config.data_center and that the token's user is active` };
   if (response.status === 403) return { failed: `${said}: the Zoho user the refresh token belongs to may not ${what}: their profile needs Read and Delete on the module` };

@@ -59,6 +59,8 @@ export default definePlugin({
   accessToken: {
     usedBy: ['delivery', 'forgetPerson'],
     enabled: hasCredentials,
+    // Zoho's refresh token answer names no new refresh token; declared so a rotation would be kept.
+    rotates: 'refresh_token',
     request: zohoTokenRequest,
     read: readZohoTokenAnswer,
   },

@@ -216,3 +216,14 @@ test('a deletion deletes a record only for its own Email: an address Signal hid 
   assert.ok('failed' in only);
   assert.match(only.failed, /^1 record whose Email is this address/);
 });
+
+test('Zoho\'s INTERNAL_ERROR (a code of its v8 API spec) is tried again, for a record, a whole request or a deletion, not dead-lettered', () => {
+  const upsert = buildRequests(batchOf([identify({ email: 'a@example.com', lastName: 'A' }, {}, 'm-1'), identify({ email: 'b@example.com', lastName: 'B' }, {}, 'm-2')]), ctx())[0]!;
+  const result = classifyZohoCrm(answer(200, { data: [success(), { code: 'INTERNAL_ERROR', details: {}, message: 'Internal Server Error', status: 'error' }] }), upsert, ctx());
+  assert.ok('perEvent' in result);
+  assert.deepEqual(result.perEvent['m-1'], { status: 'delivered' });
+  assert.equal(result.perEvent['m-2']!.status, 'retry');
+  assert.equal((classifyZohoCrm(answer(400, { code: 'INTERNAL_ERROR', details: {}, message: 'Internal Server Error', status: 'error' }), upsert, ctx()) as { status: string }).status, 'retry');
+  const [search] = forgetPerson.request({ userId: 'jane@example.com', anonymousId: null }, ctx({ forward_deletions: true })) as RequestDescriptor[];
+  assert.ok('retry' in forgetPerson.read!(answer(400, { code: 'INTERNAL_ERROR', details: {}, message: 'Internal Server Error', status: 'error' }), search));
+});
