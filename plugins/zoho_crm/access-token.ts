@@ -62,5 +62,11 @@ export function readZohoTokenAnswer(response: VendorResponse): IssuedAccessToken
   if (response.status >= 200 && response.status < 300 && error !== undefined && typeof json.access_token !== 'string') {
     throw new PermanentError(refusedCredential(said));
   }
-  return readOAuthTokenAnswer(response, { refused: (refusal) => refusedCredential(`HTTP ${refusal.status}, ${refusal.said}`) });
+  const issued = readOAuthTokenAnswer(response, { refused: (refusal) => refusedCredential(`HTTP ${refusal.status}, ${refusal.said}`) });
+  // Zoho's older answer form gives `expires_in_sec` (seconds) beside `expires_in` in
+  // milliseconds (3600000), as Zoho's own SDKs read it: kept 1000 hours, the token would be
+  // refused every hour.
+  const seconds = json.expires_in_sec;
+  if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0) return { ...issued, expiresInSeconds: Math.floor(seconds) };
+  return issued;
 }

@@ -227,3 +227,7 @@ test('Zoho\'s INTERNAL_ERROR (a code of its v8 API spec) is tried again, for a r
   const [search] = forgetPerson.request({ userId: 'jane@example.com', anonymousId: null }, ctx({ forward_deletions: true })) as RequestDescriptor[];
   assert.ok('retry' in forgetPerson.read!(answer(400, { code: 'INTERNAL_ERROR', details: {}, message: 'Internal Server Error', status: 'error' }), search));
 });
+
+test('Zoho\'s older token answer (expires_in_sec in seconds, expires_in in milliseconds) is kept an hour, not 1000 hours', () => {
+  assert.deepEqual(readZohoTokenAnswer(answer(200, { access_token: '1000.abc', expires_in_sec: 3600, expires_in: 3600000, api_domain: 'https://www.zohoapis.com', token_type: 'Bearer' })), { accessToken: '1000.abc', expiresInSeconds: 3600 });
+});
