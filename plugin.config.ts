@@ -108,6 +108,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/omnisend' },
   { plugin: './plugins/dotdigital' },
   { plugin: './plugins/quora' },
+  { plugin: './plugins/mparticle' },
 ];
 
 export default plugins;
