@@ -21,8 +21,14 @@ export const MAX_BATCH_BYTES = 128 * 1024;
 export const PRODUCT_ACTIONS = ['add_to_cart', 'remove_from_cart', 'checkout', 'checkout_option', 'click', 'view_detail', 'purchase', 'refund', 'add_to_wishlist', 'remove_from_wish_list'] as const;
 /** The event types this plugin sends (and `identify`: a batch without an event). */
 const EVENT_TYPES = new Set(['custom_event', 'screen_view', 'commerce_event', 'identify']);
-/** The user identities the blueprint may map (mParticle's user_identities keys). */
-const USER_IDENTITIES = ['customer_id', 'email', 'other', 'other2', 'other3', 'other4', 'mobile_number'];
+/** The user identities the blueprint may map (the Events API's user_identities keys, as its JSON reference names them). */
+const USER_IDENTITIES = ['customer_id', 'email', 'other', 'other_id_2', 'other_id_3', 'other_id_4', 'mobile_number'];
+/**
+ * The Events API's user_identities key of each configured `other` identity: the JSON reference
+ * names them other, other_id_2 … (the Data Subject Request API's extension names the same
+ * identities other, other2 …, the config's spelling).
+ */
+export const EVENTS_API_IDENTITY = { other: 'other', other2: 'other_id_2', other3: 'other_id_3', other4: 'other_id_4' } as const;
 /** The device_info fields the blueprint may map. */
 const DEVICE_FIELDS = new Set(['http_header_user_agent', 'ios_advertising_id', 'ios_idfv', 'android_advertising_id', 'android_uuid', 'limit_ad_tracking', 'platform', 'os_version', 'device_model', 'locale_language', 'locale_country']);
 /** Device ids mParticle resolves a person by when no user identity is known. */
@@ -66,7 +72,8 @@ function userIdentities(payload: JsonObject, config: Record<string, JsonValue>):
     const value = readText(mapped[name]);
     if (value !== undefined && usableId(value)) identities[name] = value;
   }
-  const identity = anonymousIdIdentityOf(config);
+  const configured = anonymousIdIdentityOf(config);
+  const identity = configured === undefined ? undefined : EVENTS_API_IDENTITY[configured];
   const visitor = readText(payload.anonymous_id);
   if (identity !== undefined && visitor !== undefined && usableId(visitor) && identities[identity] === undefined) identities[identity] = visitor;
   return identities;

@@ -47,7 +47,12 @@ test('track → a custom event: event_name, custom_event_type from the config, p
 });
 
 test('the visitor id goes in the configured identity, or nowhere with none; an event naming no one is not sent, saying why', () => {
-  assert.deepEqual((partOf(event({ userId: undefined }), { anonymous_id_identity: 'other3' }) as { user_identities: JsonObject }).user_identities, { email: 'jane@example.com', other3: 'df_abc' });
+  // The Events API names the third "other" identity other_id_3 (its JSON reference), not other3
+  // (the Data Subject Request API's spelling of the same identity, which forgetPerson uses).
+  assert.deepEqual((partOf(event({ userId: undefined }), { anonymous_id_identity: 'other3' }) as { user_identities: JsonObject }).user_identities, { email: 'jane@example.com', other_id_3: 'df_abc' });
+  assert.deepEqual((partOf(event({ userId: undefined }), { anonymous_id_identity: 'other2' }) as { user_identities: JsonObject }).user_identities, { email: 'jane@example.com', other_id_2: 'df_abc' });
+  const erasures = forgetPerson.request({ userId: null, anonymousId: 'df_abc' }, ctx({ anonymous_id_identity: 'other3', dsr_api_key: 'ws-key', dsr_api_secret: 'ws-secret' })) as RequestDescriptor[];
+  assert.deepEqual((erasures[0]!.body as JsonObject).extensions, { 'opendsr.mparticle.com': { subject_identities: { other3: { value: 'df_abc', encoding: 'raw' } } } });
   const result = mapped(event({ userId: undefined, context: {} }), { anonymous_id_identity: 'none' });
   assert.equal(result.payload, null);
   assert.match((result.warnings ?? []).join(' '), /not sent to mParticle: the event names no user identity/);
@@ -156,6 +161,26 @@ test('send: one batch per person in one /v2/bulkevents request on the pod, Basic
   // An identify alone: a batch without events.
   const alone = mparticle.send([batch[2]!], ctx(config))[0]!.body as JsonObject[];
   assert.equal(alone[0]!.events, undefined);
+});
+
+test('send: events older than 30 days go to /v2/bulkevents/historical in a batch of their own (mParticle asks for them there); user attributes alone and recent events stay on /v2/bulkevents', () => {
+  const config = { pod: 'us2' };
+  const old = new Date(NOW - 31 * 24 * 3600 * 1000).toISOString();
+  const edge = new Date(NOW - 29 * 24 * 3600 * 1000).toISOString();
+  const batch = [
+    asMapped('old-1', event({ messageId: 'old-1', timestamp: old, receivedAt: old }), config),
+    asMapped('new-1', event({ messageId: 'new-1' }), config),
+    asMapped('old-id', event({ type: 'identify', event: undefined, messageId: 'old-id', timestamp: old, receivedAt: old, traits: { plan: 'team' } }), config),
+    asMapped('edge-1', event({ messageId: 'edge-1', timestamp: edge, receivedAt: edge }), config),
+  ];
+  const requests = mparticle.send(batch, ctx(config));
+  assert.deepEqual(requests.map((item) => [item.url, item.eventIds]), [
+    ['https://s2s.us2.mparticle.com/v2/bulkevents', ['new-1', 'old-id', 'edge-1']],
+    ['https://s2s.us2.mparticle.com/v2/bulkevents/historical', ['old-1']],
+  ]);
+  const [historical] = requests[1]!.body as JsonObject[];
+  assert.deepEqual((historical!.events as JsonObject[]).map((item) => (item.data as JsonObject).timestamp_unixtime_ms), [Date.parse(old)], 'each event with its timestamp, as the historical endpoint requires');
+  assert.deepEqual(mparticle.send([batch[0]!], ctx(config)).map((item) => item.url), ['https://s2s.us2.mparticle.com/v2/bulkevents/historical']);
 });
 
 test('send: more than 100 events go in requests of at most 100 events (so at most 100 batches)', () => {

@@ -7,7 +7,12 @@
 // a later event's winning — and a person whose events pass 128 KB gets a second batch. A job
 // holds at most 100 events, so a request holds at most 100 batches. Each batch's
 // `source_request_id` (mParticle deduplicates inbound requests by it) is derived from its
-// events' ids: a request sent again after a timeout is not counted twice.
+// events' ids: a request sent again after a timeout is not counted twice. Events older than 30
+// days (a replay of old dead letters, a late retry) go to `/v2/bulkevents/historical`, which
+// mParticle asks for them ("this path should not be used to upload historical data older than
+// 30 days … please use the historical endpoint"); that endpoint takes only batches with events,
+// each with its timestamp, so a person's old events get a batch of their own there and user
+// attributes alone stay on /v2/bulkevents.
 import { configText, isJsonObject, nameBasedUuid, splitBatch, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { basicAuthorization, environmentOf, EVENTS_API_ORIGINS, podOf } from './config.ts';
 import { MAX_BATCH_BYTES, type BatchPart } from './mparticle-event.ts';
@@ -21,14 +26,26 @@ const SOURCE_REQUEST_NAMESPACE = '5f0c2a9e-7d41-4b8e-9a63-0e5b1c7d2f48';
 /** Device ids that tell a person apart when no user identity does. */
 const DEVICE_IDS = ['ios_advertising_id', 'ios_idfv', 'android_advertising_id', 'android_uuid'];
 
+/** Age past which mParticle wants events on the historical endpoint ("older than 30 days"). */
+export const HISTORICAL_AFTER_MS = 30 * 24 * 60 * 60 * 1000;
+
 /**
- * The Events API's bulk URL on the config's pod.
+ * The Events API's bulk URL on the config's pod (its historical path for events older than 30 days).
  *
  * @example
- * bulkEventsUrl({ pod: 'eu1' }); // 'https://s2s.eu1.mparticle.com/v2/bulkevents'
+ * bulkEventsUrl({ pod: 'eu1' });       // 'https://s2s.eu1.mparticle.com/v2/bulkevents'
+ * bulkEventsUrl({ pod: 'eu1' }, true); // 'https://s2s.eu1.mparticle.com/v2/bulkevents/historical'
  */
-export function bulkEventsUrl(config: Record<string, JsonValue>): string {
-  return `${EVENTS_API_ORIGINS[podOf(config)]}/v2/bulkevents`;
+export function bulkEventsUrl(config: Record<string, JsonValue>, historical = false): string {
+  return `${EVENTS_API_ORIGINS[podOf(config)]}/v2/bulkevents${historical ? '/historical' : ''}`;
+}
+
+/** Whether a mapped event belongs on the historical endpoint: an event (not user attributes alone) whose timestamp is more than 30 days before `now`. */
+export function isHistorical(mapped: MappedEvent, now: number): boolean {
+  const part = mapped.payload as BatchPart;
+  if (part.event === null || !isJsonObject(part.event.data)) return false;
+  const at = part.event.data.timestamp_unixtime_ms;
+  return typeof at === 'number' && now - at > HISTORICAL_AFTER_MS;
 }
 
 /** Who a part is about: its user identities, else its device ids, as one text. */
@@ -108,22 +125,26 @@ export function personBatches(batch: MappedEvent[], environment: string): Array<
 }
 
 /**
- * The requests carrying a delivery's events: their person batches to /v2/bulkevents, at most
- * 100 events (so at most 100 batches) and 1 MB of them a request.
+ * The requests carrying a delivery's events: their person batches to /v2/bulkevents (events
+ * older than 30 days to /v2/bulkevents/historical, in requests of their own), at most 100 events
+ * (so at most 100 batches) and 1 MB of them a request.
  *
  * @example
  * bulkRequests([{ id: 'm-1', event, payload: { user_identities: { customer_id: 'u-1' }, event: { event_type: 'custom_event', data: { event_name: 'Signed Up', custom_event_type: 'other' } } } }], ctx);
  * // [{ method: 'POST', url: 'https://s2s.mparticle.com/v2/bulkevents', headers: { authorization: 'Basic …', 'content-type': 'application/json' },
  * //    body: [{ source_request_id: '…', environment: 'production', user_identities: { customer_id: 'u-1' }, events: [{ event_type: 'custom_event', data: {…} }] }], eventIds: ['m-1'] }]
  */
-export function bulkRequests(batch: MappedEvent[], ctx: Pick<PluginContext, 'config'>): RequestDescriptor[] {
+export function bulkRequests(batch: MappedEvent[], ctx: Pick<PluginContext, 'config' | 'now'>): RequestDescriptor[] {
   const headers = {
     authorization: basicAuthorization(configText(ctx.config, 'api_key') ?? '', configText(ctx.config, 'api_secret') ?? ''),
     'content-type': 'application/json', accept: 'application/json',
   };
+  const historical = batch.filter((mapped) => isHistorical(mapped, ctx.now));
+  const recent = batch.filter((mapped) => !isHistorical(mapped, ctx.now));
   // At most 100 events a request, so at most 100 batches (a person's events share one).
-  return splitBatch(batch, { maxEvents: MAX_BATCHES, maxBytes: MAX_REQUEST_BYTES }).map((events) => {
-    const batches = personBatches(events, environmentOf(ctx.config));
-    return { method: 'POST', url: bulkEventsUrl(ctx.config), headers, body: batches.map((item) => item.body), eventIds: batches.flatMap((item) => item.ids) };
-  });
+  return [[recent, false] as const, [historical, true] as const].flatMap(([events, old]) =>
+    events.length === 0 ? [] : splitBatch(events, { maxEvents: MAX_BATCHES, maxBytes: MAX_REQUEST_BYTES }).map((chunk): RequestDescriptor => {
+      const batches = personBatches(chunk, environmentOf(ctx.config));
+      return { method: 'POST', url: bulkEventsUrl(ctx.config, old), headers, body: batches.map((item) => item.body), eventIds: batches.flatMap((item) => item.ids) };
+    }));
 }
