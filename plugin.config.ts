@@ -110,6 +110,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/quora' },
   { plugin: './plugins/adobe_edge' },
   { plugin: './plugins/zoho_crm' },
+  { plugin: './plugins/mparticle' },
 ];
 
 export default plugins;
