@@ -11,13 +11,13 @@ test('withoutNullFields drops null fields in a copy; an object without one is re
   assert.equal(withoutNullFields(clean), clean, 'no copy when nothing is null');
 });
 
-test('presentContext drops the envelope\'s nulls: the context\'s fields and page, campaign, library, consent fields', () => {
+test('presentContext drops the envelope\'s nulls: the context\'s fields and page, campaign, library, consent fields (not Segment\'s consent nulls)', () => {
   const context = {
     ip: null, locale: 'en-GB', device: null,
     page: { url: 'https://shop.example/?gclid=abc', referrer: null, title: null },
     campaign: { source: 'google', term: null },
     library: { name: 'analytics-python', version: null },
-    consent: { analytics: true, marketing: null, destinationPreferences: null },
+    consent: { analytics: true, marketing: null, destinationPreferences: null, defaultDestinationBehavior: null },
     traits: { plan: null, email: 'jane@example.com' },
   } as unknown as EventContext;
   assert.deepEqual(presentContext(context), {
@@ -25,7 +25,7 @@ test('presentContext drops the envelope\'s nulls: the context\'s fields and page
     page: { url: 'https://shop.example/?gclid=abc' },
     campaign: { source: 'google' },
     library: { name: 'analytics-python' },
-    consent: { analytics: true },
+    consent: { analytics: true, destinationPreferences: null, defaultDestinationBehavior: null },
     traits: { plan: null, email: 'jane@example.com' },
   });
   assert.equal((context.page as Record<string, unknown>).referrer, null, 'the sent context is not changed (a batch\'s is shared)');

@@ -7,23 +7,28 @@ import type { EventContext } from './canonical-event.ts';
  * blueprints and plugins see them absent, never `null`. Only the envelope's levels are read —
  * the event, its `context` and the context's `page`, `campaign`, `library` and `consent` —:
  * a `null` inside `properties`, `traits` or `context.traits` is data (a trait being unset) and
- * stays. Each level is read once and copied only when it holds a `null`, so an event without
+ * stays, and so do Segment's consent fields `destinationPreferences` and
+ * `defaultDestinationBehavior`, whose `null` is Segment's own value ("none set") and is stored as
+ * sent. Each level is read once and copied only when it holds a `null`, so an event without
  * one costs a loop over its keys and no allocation.
  */
 
 /** The context's objects whose fields are the envelope's, not free-form data. */
 const CONTEXT_OBJECTS = new Set(['page', 'campaign', 'library', 'consent']);
+/** Segment's consent object writes these as null when unset: kept as sent (`ConsentState`). */
+const CONSENT_NULLS_KEPT: ReadonlySet<string> = new Set(['destinationPreferences', 'defaultDestinationBehavior']);
 
 /**
- * The object without its `null`-valued fields: the same object when it has none, else a copy.
+ * The object without its `null`-valued fields (but those named in `kept`): the same object when
+ * it has none, else a copy.
  *
  * @example
  * withoutNullFields({ url: 'https://a.example/', referrer: null }); // { url: 'https://a.example/' }
  */
-export function withoutNullFields<T extends object>(value: T): T {
+export function withoutNullFields<T extends object>(value: T, kept?: ReadonlySet<string>): T {
   let copy: Record<string, unknown> | undefined;
   for (const key in value) {
-    if ((value as Record<string, unknown>)[key] !== null) continue;
+    if ((value as Record<string, unknown>)[key] !== null || kept?.has(key)) continue;
     copy ??= { ...value } as Record<string, unknown>;
     delete copy[key];
   }
@@ -47,7 +52,7 @@ export function presentContext(context: EventContext | null | undefined): EventC
     const value = context[key];
     let present: unknown = value;
     if (value === null) present = undefined;
-    else if (CONTEXT_OBJECTS.has(key) && typeof value === 'object' && !Array.isArray(value)) present = withoutNullFields(value);
+    else if (CONTEXT_OBJECTS.has(key) && typeof value === 'object' && !Array.isArray(value)) present = withoutNullFields(value, key === 'consent' ? CONSENT_NULLS_KEPT : undefined);
     if (present === value) continue;
     copy ??= { ...context };
     if (present === undefined) delete copy[key];
