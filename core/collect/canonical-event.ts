@@ -118,7 +118,7 @@ const googleSignal = { type: 'string', enum: ['granted', 'denied'] } as const;
 
 export const consentSchema = {
   type: 'object',
-  description: 'Consent state from the consent management platform. A category is granted only when `true`; `null` is dropped (as absent).',
+  description: 'Consent state from the consent management platform. A category is granted only when `true`. A field that is `null` counts as absent and is dropped, but for Segment\'s `destinationPreferences` and `defaultDestinationBehavior`, stored as sent.',
   properties: {
     analytics: orNull({ type: 'boolean' }),
     marketing: orNull({ type: 'boolean' }),
@@ -157,7 +157,7 @@ export const consentSchema = {
 
 export const contextSchema = {
   type: ['object', 'null'],
-  description: 'Where the event happened. `ip` and `userAgent` are filled in by the server when absent. A field that is `null` (here, in `page`, `campaign`, `library` or `consent`) counts as absent and is dropped.',
+  description: 'Where the event happened. `ip` and `userAgent` are filled in by the server when absent. A field that is `null` (here, in `page`, `campaign`, `library` or `consent`) counts as absent and is dropped; a batch\'s value then applies. A `null` inside `traits` is kept.',
   properties: {
     ip: orNull({ type: 'string', maxLength: 64, format: 'ip' }),
     userAgent: orNull({ type: 'string', maxLength: 1024 }),
