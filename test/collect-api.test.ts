@@ -4,6 +4,10 @@ import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { basic, noPlugins, startTestSignal, type TestSignal } from './helpers/signal.ts';
 import { waitUntil } from './helpers/wait.ts';
+import webhook from '../plugins/webhook/index.ts';
+import { pluginSet } from './helpers/fixture-plugin.ts';
+import { closeAll } from './helpers/close-all.ts';
+import { startVendorSim, type VendorSim } from './vendor-sim/vendor-sim.ts';
 
 let signal: TestSignal;
 let key: string;
@@ -462,7 +466,7 @@ describe('refused requests: 4xx with the field named, nothing stored', () => {
     assert.equal(res.status, 400);
     assert.deepEqual(res.json.error?.fields?.sort((a, b) => a.field.localeCompare(b.field)), [
       { field: 'context.ip', message: 'must be an IPv4 or IPv6 address, e.g. 203.0.113.42' },
-      { field: 'integrations.All', message: 'must be a boolean or an object' },
+      { field: 'integrations.All', message: 'must be a boolean or an object or null' },
     ]);
     const fine = await post('/v1/track', { event: 'A', userId: 'u', messageId: 'ip6-ok', integrations: { All: false, Amplitude: true }, context: { ip: '2001:db8::42' } });
     assert.equal(fine.status, 200);
@@ -542,6 +546,110 @@ describe('refused requests: 4xx with the field named, nothing stored', () => {
   });
 });
 
+/** What SDKs send for values they do not have (analytics-python's page call, typed clients' unset fields). */
+const nullFields = {
+  name: null, category: null, properties: null, traits: null, messageId: null, timestamp: null, originalTimestamp: null, sentAt: null, integrations: null,
+  context: { ip: null, userAgent: null, locale: null, traits: null, device: null, page: { url: 'https://shop.example/checkout', referrer: null, title: null }, library: { name: 'analytics-python', version: null }, consent: { analytics: true, marketing: null } },
+};
+
+describe('null in an optional field is absent: accepted, stored without it', () => {
+  test('a page call with the envelope\'s optional fields null is stored without them; the server fills what it fills for absent ones', async () => {
+    const res = await post('/v1/page', { ...nullFields, anonymousId: 'anon-nulls-1', userId: null, context: { ...nullFields.context, campaign: { source: 'newsletter', term: null } } }, { 'user-agent': 'NullAgent/1' });
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    const { rows } = await signal.pool.query(`SELECT message_id, payload FROM signal.events WHERE payload->>'anonymousId' = 'anon-nulls-1'`);
+    assert.equal(rows.length, 1);
+    const payload = rows[0].payload as Record<string, unknown> & { context: Record<string, unknown> };
+    assert.match(rows[0].message_id, /^[0-9a-f-]{36}$/, 'a null messageId gets one');
+    assert.deepEqual(Object.keys(payload).sort(), ['anonymousId', 'context', 'messageId', 'receivedAt', 'timestamp', 'type']);
+    assert.equal(payload.timestamp, payload.receivedAt, 'no timestamp: the time it was received');
+    assert.deepEqual(payload.context, {
+      page: { url: 'https://shop.example/checkout' }, library: { name: 'analytics-python' }, consent: { analytics: true }, campaign: { source: 'newsletter' },
+      ip: '127.0.0.1', userAgent: 'NullAgent/1',
+    });
+    assert.equal(JSON.stringify(payload).includes(':null'), false, 'no null value reaches storage');
+  });
+
+  test('a null inside traits or properties is data (a trait unset) and is stored as sent', async () => {
+    const res = await post('/v1/identify', { userId: 'u-null-trait', messageId: 'null-trait', traits: { plan: null, email: 'jane@example.com' }, context: { traits: { company: null } } });
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    const payload = (await stored('null-trait'))[0]!.payload;
+    assert.deepEqual(payload.traits, { plan: null, email: 'jane@example.com' });
+    assert.deepEqual(payload.context.traits, { company: null });
+  });
+
+  test('in a batch: an event\'s null gives way to the batch\'s value; the batch\'s own nulls are absent too; nothing is refused', async () => {
+    const res = await post('/v1/batch', {
+      batch: [
+        { type: 'track', event: 'Order Completed', userId: 'u-null-batch', messageId: 'null-batch-1', properties: null, timestamp: '2026-03-24T16:00:00.000Z', sentAt: null, context: { locale: null, page: null } },
+        { type: 'page', name: null, userId: 'u-null-batch', messageId: 'null-batch-2', event: null, groupId: null, previousId: null, integrations: null },
+      ],
+      context: { locale: 'de-DE', page: { url: 'https://shop.example/', referrer: null } },
+      integrations: { All: true, Amplitude: null },
+      sentAt: '2026-03-24T16:00:05.000Z',
+      writeKey: null,
+    });
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    const [track] = await stored('null-batch-1');
+    const [page] = await stored('null-batch-2');
+    assert.equal('properties' in track!.payload, false);
+    assert.equal(track!.payload.context.locale, 'de-DE');
+    assert.deepEqual(track!.payload.context.page, { url: 'https://shop.example/' }, 'the event\'s null page is no page: the batch\'s applies');
+    assert.equal(track!.payload.sentAt, '2026-03-24T16:00:05.000Z');
+    assert.deepEqual(track!.payload.integrations, { All: true });
+    assert.deepEqual(Object.keys(page!.payload).filter((k) => ['name', 'event', 'groupId', 'previousId'].includes(k)), []);
+    assert.deepEqual(page!.payload.integrations, { All: true });
+  });
+
+  test('a required field stays required: a track\'s event: null is a 400 naming event, and its batch is refused whole', async () => {
+    const single = await post('/v1/track', { event: null, userId: 'u', messageId: 'null-event-1' });
+    assert.equal(single.status, 400);
+    assert.deepEqual(single.json.error?.fields, [{ field: 'event', message: 'must be a string' }]);
+    const batch = await post('/v1/batch', { batch: [{ type: 'track', event: 'Fine', userId: 'u', messageId: 'null-event-2' }, { type: 'track', event: null, userId: 'u', messageId: 'null-event-3' }, { type: 'group', groupId: null, userId: 'u' }, { type: 'alias', previousId: null, userId: 'u' }] });
+    assert.equal(batch.status, 400);
+    assert.deepEqual(batch.json.error?.fields, [
+      { field: 'batch[1].event', message: 'must be a string', index: 1 },
+      { field: 'batch[2].groupId', message: 'must be a string', index: 2 },
+      { field: 'batch[3].previousId', message: 'must be a string', index: 3 },
+    ]);
+    for (const id of ['null-event-1', 'null-event-2', 'null-event-3']) assert.equal((await stored(id)).length, 0, id);
+  });
+});
+
+describe('null fields through delivery: collect → webhook → simulator', () => {
+  let sim: VendorSim;
+  let hooked: TestSignal;
+  before(async () => {
+    sim = await startVendorSim();
+    hooked = await startTestSignal({}, { plugins: pluginSet(webhook), label: 'collect-nulls' });
+  });
+  after(() => closeAll(hooked, sim));
+
+  test('the vendor gets the event without the envelope\'s nulls, and a trait\'s null as sent', async () => {
+    const pipeline = await hooked.pipeline('Nulls');
+    await hooked.services.integrations.install({
+      vendor: 'webhook', name: 'Null check', pipelineId: pipeline.id, consentCategories: [],
+      config: { url: `${sim.url}/nulls`, allow_private_targets: ['127.0.0.1'], mode: 'single' },
+    });
+    const res = await fetch(`${hooked.collectUrl}/v1/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: basic(pipeline.key) },
+      body: JSON.stringify({ batch: [
+        { ...nullFields, type: 'track', event: 'Order Completed', userId: 'u-hook', messageId: 'hook-null-1' },
+        { type: 'identify', userId: 'u-hook', messageId: 'hook-null-2', traits: { plan: null }, properties: null },
+      ] }),
+    });
+    assert.equal(res.status, 200);
+    const requests = await sim.waitFor(2, 15_000, { path: '/nulls' });
+    const byId = Object.fromEntries(requests.map((r) => [(r.json as { messageId: string }).messageId, r.json as Record<string, unknown> & { context: Record<string, unknown> }]));
+    const track = byId['hook-null-1']!;
+    for (const field of ['name', 'category', 'properties', 'traits', 'originalTimestamp', 'sentAt', 'integrations']) assert.equal(field in track, false, field);
+    assert.deepEqual(track.context.page, { url: 'https://shop.example/checkout' });
+    assert.equal('traits' in track.context || 'locale' in track.context || 'device' in track.context, false);
+    assert.deepEqual(byId['hook-null-2']!.traits, { plan: null }, 'a trait\'s null is data');
+    assert.equal('properties' in byId['hook-null-2']!, false);
+  });
+});
+
 describe('docs and probes', () => {
   test('/openapi.json documents the collect routes with examples', async () => {
     const doc = await (await fetch(`${signal.collectUrl}/openapi.json`)).json() as { openapi: string; paths: Record<string, { post?: { requestBody?: { content: Record<string, { schema: { examples?: unknown[] } }> } } }> };
@@ -552,6 +660,14 @@ describe('docs and probes', () => {
     }
     assert.ok((doc.paths['/readyz'] as unknown as { get: { responses: Record<string, unknown> } }).get.responses['503'], '/readyz documents its 503');
     assert.ok(JSON.stringify(doc.paths['/v1/track']).includes('Order Completed'), 'examples are included');
+    // Optional fields may be null (OpenAPI 3.0: `nullable`); a track's event may not.
+    type Props = Record<string, { nullable?: boolean; type?: string; properties?: Props }>;
+    const trackBody = (doc.paths['/v1/track']!.post!.requestBody!.content['application/json']!.schema as unknown as { properties: Props }).properties;
+    for (const field of ['properties', 'traits', 'context', 'timestamp', 'sentAt', 'messageId', 'integrations', 'name']) assert.equal(trackBody[field]!.nullable, true, field);
+    assert.equal(trackBody.context!.properties!.page!.properties!.url!.nullable, true, 'context.page.url');
+    assert.deepEqual([trackBody.event!.type, trackBody.event!.nullable], ['string', undefined], 'a track\'s event is text, never null');
+    const pageBody = (doc.paths['/v1/page']!.post!.requestBody!.content['application/json']!.schema as unknown as { properties: Props }).properties;
+    assert.equal(pageBody.event!.nullable, true, 'elsewhere event is optional');
     // "Try it out" twice must not send a repeat: the server stamps a messageId when none is sent.
     assert.ok(!JSON.stringify(doc.paths['/v1/track']).includes('messageId":"msg-'), 'the example has no fixed messageId');
     // Only schemes Swagger UI's Authorize can use: Basic, or nothing (writeKey in the body).

@@ -100,27 +100,37 @@ export interface CanonicalEvent {
   partner_attrs?: Record<string, JsonObject>;
 }
 
-const isoDateTime = { type: 'string', format: 'date-time', maxLength: 64 } as const;
+/**
+ * A field that may also be `null`, which collect reads as absent and drops before storage
+ * (`present-fields.ts`). SDKs send it for a value they do not have: analytics-python writes
+ * `name`, `category`, `anonymousId` and `userId` as null when not given, typed clients serialise
+ * an unset optional as null; refusing it would lose the event (and its whole batch) at the client.
+ */
+function orNull<const S extends { type: string }>(schema: S): Omit<S, 'type'> & { type: [S['type'], 'null'] } {
+  return { ...schema, type: [schema.type, 'null'] };
+}
+
+const isoDateTime = orNull({ type: 'string', format: 'date-time', maxLength: 64 });
 /** Page fields: a landing URL with its click ids and UTM tags passes 2 KB; the event's 32 KB caps the rest. */
-const pageString = { type: 'string', maxLength: 8192 } as const;
-const idString = { type: 'string', maxLength: 255 } as const;
+const pageString = orNull({ type: 'string', maxLength: 8192 });
+const idString = orNull({ type: 'string', maxLength: 255 });
 const googleSignal = { type: 'string', enum: ['granted', 'denied'] } as const;
 
 export const consentSchema = {
   type: 'object',
-  description: 'Consent state from the consent management platform. A category is granted only when `true`.',
+  description: 'Consent state from the consent management platform. A category is granted only when `true`. A field that is `null` counts as absent and is dropped, but for Segment\'s `destinationPreferences` and `defaultDestinationBehavior`, stored as sent.',
   properties: {
-    analytics: { type: 'boolean' },
-    marketing: { type: 'boolean' },
-    functional: { type: 'boolean' },
-    advertising: { type: 'boolean' },
-    gpc: { type: 'boolean', description: 'Global Privacy Control: the visitor opted out of the sale and sharing of their data. Collect sets it to `true` when the request carries `Sec-GPC: 1` and the event has no `gpc` of its own (an SDK reading `navigator.globalPrivacyControl`, which wins). What follows is the deployment\'s `SIGNAL_GPC` rule: ad integrations\' restricted-processing flag (`restrict`, the default), no ad integration (`opt_out`), or nothing (`ignore`).' },
-    categories: { type: 'object', additionalProperties: { type: 'boolean' }, description: 'CMP category codes → granted.' },
-    categoryPreferences: { type: 'object', additionalProperties: { type: 'boolean' }, description: 'Segment\'s consent object (category → granted), as its consent wrappers send it; the consent gate reads it like `categories`.' },
+    analytics: orNull({ type: 'boolean' }),
+    marketing: orNull({ type: 'boolean' }),
+    functional: orNull({ type: 'boolean' }),
+    advertising: orNull({ type: 'boolean' }),
+    gpc: { type: ['boolean', 'null'], description: 'Global Privacy Control: the visitor opted out of the sale and sharing of their data. Collect sets it to `true` when the request carries `Sec-GPC: 1` and the event has no `gpc` of its own (an SDK reading `navigator.globalPrivacyControl`, which wins). What follows is the deployment\'s `SIGNAL_GPC` rule: ad integrations\' restricted-processing flag (`restrict`, the default), no ad integration (`opt_out`), or nothing (`ignore`).' },
+    categories: { type: ['object', 'null'], additionalProperties: { type: 'boolean' }, description: 'CMP category codes → granted.' },
+    categoryPreferences: { type: ['object', 'null'], additionalProperties: { type: 'boolean' }, description: 'Segment\'s consent object (category → granted), as its consent wrappers send it; the consent gate reads it like `categories`.' },
     destinationPreferences: { type: ['object', 'null'], additionalProperties: { type: 'boolean' }, description: 'Segment\'s per-destination preferences; stored, not used by the gate.' },
     defaultDestinationBehavior: { type: ['string', 'null'], maxLength: 100, description: 'Segment\'s default for unlisted destinations; stored, not used by the gate.' },
     iab: {
-      type: 'object',
+      type: ['object', 'null'],
       additionalProperties: false,
       description: 'The IAB frameworks\' consent strings as the site\'s CMP gives them, forwarded to the ad vendors that take them (The Trade Desk); not read by the consent gate.',
       properties: {
@@ -132,7 +142,7 @@ export const consentSchema = {
       },
     },
     google: {
-      type: 'object',
+      type: ['object', 'null'],
       description: 'Google Consent Mode v2 signals.',
       properties: {
         ad_storage: googleSignal,
@@ -142,56 +152,68 @@ export const consentSchema = {
       },
     },
   },
-  additionalProperties: { type: 'boolean' },
+  additionalProperties: { type: ['boolean', 'null'] },
 } as const;
 
 export const contextSchema = {
-  type: 'object',
-  description: 'Where the event happened. `ip` and `userAgent` are filled in by the server when absent.',
+  type: ['object', 'null'],
+  description: 'Where the event happened. `ip` and `userAgent` are filled in by the server when absent. A field that is `null` (here, in `page`, `campaign`, `library` or `consent`) counts as absent and is dropped; a batch\'s value then applies. A `null` inside `traits` is kept.',
   properties: {
-    ip: { type: 'string', maxLength: 64, format: 'ip' },
-    userAgent: { type: 'string', maxLength: 1024 },
+    ip: orNull({ type: 'string', maxLength: 64, format: 'ip' }),
+    userAgent: orNull({ type: 'string', maxLength: 1024 }),
     page: {
-      type: 'object',
+      type: ['object', 'null'],
       properties: { url: pageString, path: pageString, title: pageString, referrer: pageString, search: pageString },
     },
-    campaign: { type: 'object' },
-    locale: { type: 'string', maxLength: 64 },
-    library: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'string' } } },
-    traits: { type: 'object' },
-    consent: consentSchema,
-    cookies: { type: 'object', additionalProperties: { type: 'string' } },
+    campaign: { type: ['object', 'null'] },
+    locale: orNull({ type: 'string', maxLength: 64 }),
+    library: { type: ['object', 'null'], properties: { name: orNull({ type: 'string' }), version: orNull({ type: 'string' }) } },
+    traits: { type: ['object', 'null'] },
+    consent: { ...consentSchema, type: ['object', 'null'] },
+    cookies: { type: ['object', 'null'], additionalProperties: { type: 'string' } },
   },
 } as const;
 
-/** Properties every incoming event may carry, whatever its type. */
+/** `integrations`: true, false, or an object of a destination's options (analytics.js' `Segment.io`); null counts as absent. */
+const integrationValue = { type: ['boolean', 'object', 'null'] } as const;
+
+/**
+ * Properties every incoming event may carry, whatever its type. Every optional field may be
+ * `null`, read as absent (`userId` and `anonymousId` as no id); a `null` inside `properties` or
+ * `traits` is a value and is kept.
+ */
 const eventProperties = {
   type: { type: 'string', enum: EVENT_TYPES },
-  event: { type: 'string', minLength: 1, maxLength: 200, description: 'The action (track calls), e.g. "Order Completed".' },
-  name: { type: 'string', maxLength: 200, description: 'The page or screen name (page and screen calls).' },
-  properties: { type: 'object', description: 'Free-form properties of the action or page.' },
-  traits: { type: 'object', description: 'Traits of the user (identify calls) or of the group (group calls).' },
+  event: { type: ['string', 'null'], minLength: 1, maxLength: 200, description: 'The action (track calls, where it is required and must be text), e.g. "Order Completed".' },
+  name: { type: ['string', 'null'], maxLength: 200, description: 'The page or screen name (page and screen calls).' },
+  properties: { type: ['object', 'null'], description: 'Free-form properties of the action or page (null: none). A property whose value is null is kept as it is.' },
+  traits: { type: ['object', 'null'], description: 'Traits of the user (identify calls) or of the group (group calls); null: none. A trait whose value is null is kept as it is.' },
   // null: classic analytics.js sends `userId: null` for anonymous visitors; it means absent.
   userId: { type: ['string', 'null'], maxLength: 255, description: 'Your id for a known user (null or "" means none).' },
   anonymousId: { type: ['string', 'null'], maxLength: 255, description: 'A pseudonymous id for the visitor; browsers get one from the `_dfdid` cookie (null or "" means none).' },
   groupId: { ...idString, description: 'The account or company (group calls; required there).' },
   previousId: { ...idString, description: 'The id the user had before (alias calls; required there).' },
-  messageId: { type: 'string', minLength: 1, maxLength: 100, description: 'A unique id; Signal assigns one when absent or blank. Used for dedup.' },
+  messageId: { type: ['string', 'null'], minLength: 1, maxLength: 100, description: 'A unique id; Signal assigns one when absent, null or blank. Used for dedup.' },
   timestamp: { ...isoDateTime, description: 'When the event happened (client clock).' },
   originalTimestamp: isoDateTime,
   sentAt: { ...isoDateTime, description: 'When the client sent the request (client clock); used to correct clock skew.' },
   context: contextSchema,
   integrations: {
-    type: 'object',
-    // true, false, or an object of a destination's options (analytics.js' `Segment.io`).
-    additionalProperties: { type: ['boolean', 'object'] },
+    type: ['object', 'null'],
+    additionalProperties: integrationValue,
     description: "Segment's destination selection: `{\"All\": false, \"Amplitude\": true}` sends the event to Amplitude only; a key is an integration's name, its plugin's name or id; `false` turns it off.",
   },
-  writeKey: { type: 'string', maxLength: 200, description: 'The pipeline key, when not sent as the HTTP Basic username.' },
+  writeKey: { type: ['string', 'null'], maxLength: 200, description: 'The pipeline key, when not sent as the HTTP Basic username.' },
 } as const;
 
 /** What each type requires beyond an id, as in Segment's spec. */
 const REQUIRED_BY_TYPE = { track: ['event'], group: ['groupId'], alias: ['previousId'] } as const;
+
+/** A required field is text: `null` there is a 400 naming it, not an absent value. */
+const requiredText = { type: 'string' } as const;
+function requiredFieldsAsText(required: readonly string[]): Record<string, typeof requiredText> {
+  return Object.fromEntries(required.map((field) => [field, requiredText]));
+}
 
 /**
  * Schema of one event inside a batch: `type` is required, and `track` needs `event`, `group`
@@ -203,16 +225,16 @@ export const batchItemSchema = {
   properties: eventProperties,
   // `required` in the condition: without it an event lacking `type` would match every branch
   // and be told it needs a groupId and a previousId, not a type.
-  allOf: Object.entries(REQUIRED_BY_TYPE).map(([type, required]) => ({ if: { required: ['type'], properties: { type: { const: type } } }, then: { required } })),
+  allOf: Object.entries(REQUIRED_BY_TYPE).map(([type, required]) => ({ if: { required: ['type'], properties: { type: { const: type } } }, then: { required, properties: requiredFieldsAsText(required) } })),
 } as const;
 
 /** Schema of the single-event routes; `type` comes from the route. */
 export function singleEventSchema(type: EventType) {
-  return {
-    type: 'object',
-    required: type in REQUIRED_BY_TYPE ? [...REQUIRED_BY_TYPE[type as keyof typeof REQUIRED_BY_TYPE]] : [],
-    properties: eventProperties,
-  } as const;
+  const required: readonly string[] = type in REQUIRED_BY_TYPE ? REQUIRED_BY_TYPE[type as keyof typeof REQUIRED_BY_TYPE] : [];
+  // The required fields' own schemas, without `null` (the OpenAPI document shows them so).
+  const properties: Record<string, object> = { ...eventProperties };
+  for (const field of required) properties[field] = { ...eventProperties[field as keyof typeof eventProperties], type: 'string' };
+  return { type: 'object', required: [...required], properties } as const;
 }
 
 export const batchSchema = {
@@ -221,37 +243,38 @@ export const batchSchema = {
   properties: {
     batch: { type: 'array', minItems: 1, maxItems: 2500, items: batchItemSchema },
     context: contextSchema,
-    integrations: { type: 'object', additionalProperties: { type: ['boolean', 'object'] }, description: 'Destination selection for events of the batch that have none of their own.' },
+    integrations: { type: ['object', 'null'], additionalProperties: integrationValue, description: 'Destination selection for events of the batch that have none of their own.' },
     sentAt: isoDateTime,
-    writeKey: { type: 'string', maxLength: 200 },
+    writeKey: { type: ['string', 'null'], maxLength: 200 },
   },
 } as const;
 
-/** Events as clients send them (before normalisation). */
+/** Events as clients send them (before normalisation): `null` in an optional field means absent. */
 export interface IncomingEvent {
   type?: EventType;
-  event?: string;
-  name?: string;
-  properties?: JsonObject;
-  traits?: JsonObject;
+  event?: string | null;
+  name?: string | null;
+  properties?: JsonObject | null;
+  traits?: JsonObject | null;
   /** null: classic analytics.js's anonymous visitor; means none. */
   userId?: string | null;
   anonymousId?: string | null;
-  groupId?: string;
-  previousId?: string;
-  messageId?: string;
-  timestamp?: string;
-  originalTimestamp?: string;
-  sentAt?: string;
-  context?: EventContext;
-  integrations?: Record<string, JsonValue>;
-  writeKey?: string;
+  groupId?: string | null;
+  previousId?: string | null;
+  messageId?: string | null;
+  timestamp?: string | null;
+  originalTimestamp?: string | null;
+  sentAt?: string | null;
+  /** Its fields (and `page`'s, `campaign`'s, `library`'s, `consent`'s) may be null too. */
+  context?: EventContext | null;
+  integrations?: Record<string, JsonValue> | null;
+  writeKey?: string | null;
 }
 
 export interface IncomingBatch {
   batch: IncomingEvent[];
-  context?: EventContext;
-  integrations?: Record<string, JsonValue>;
-  sentAt?: string;
-  writeKey?: string;
+  context?: EventContext | null;
+  integrations?: Record<string, JsonValue> | null;
+  sentAt?: string | null;
+  writeKey?: string | null;
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SignalError } from '../errors.ts';
 import { correctTimestamp, normalizeEvent } from './normalize-event.ts';
+import type { IncomingEvent } from './canonical-event.ts';
 
 const receivedAt = new Date('2026-03-24T16:00:00.000Z');
 
@@ -100,4 +101,37 @@ test('Sec-GPC: 1 stamps context.consent.gpc on each event, beside its other cons
   assert.deepEqual(normalizeEvent({ event: 'A', userId: 'u1' }, 'track', facts, batch).context.consent, { analytics: true, gpc: true });
   const without = normalizeEvent({ event: 'A', userId: 'u1', context: { consent: { advertising: true } } }, 'track', { receivedAt, ip: '203.0.113.9', browser: true });
   assert.deepEqual(without.context.consent, { advertising: true }, 'no header: nothing stamped, not even false');
+});
+
+test('null in an optional field is absent: dropped before storage; a null inside properties or traits is data and stays', () => {
+  const facts = { receivedAt, ip: '203.0.113.9', userAgent: 'UA/1', browser: false };
+  // What analytics-python sends for a page call without a name or category, and what typed clients send for unset fields.
+  const event = normalizeEvent({
+    userId: 'u1', anonymousId: null, name: null, category: null, properties: null, messageId: null,
+    timestamp: null, originalTimestamp: null, sentAt: null, integrations: null, writeKey: null,
+    context: { ip: null, userAgent: null, traits: null, page: { url: 'https://shop.example/', referrer: null }, library: null, consent: { analytics: true, marketing: null } },
+  } as unknown as IncomingEvent, 'page', facts);
+  assert.deepEqual(Object.keys(event).sort(), ['context', 'messageId', 'receivedAt', 'timestamp', 'type', 'userId']);
+  assert.match(event.messageId, /^[0-9a-f-]{36}$/, 'a null messageId gets one, like a missing one');
+  assert.equal(event.timestamp, receivedAt.toISOString());
+  assert.deepEqual(event.context, { page: { url: 'https://shop.example/' }, consent: { analytics: true }, ip: '203.0.113.9', userAgent: 'UA/1' }, 'the server fills ip and userAgent as for absent ones');
+  const identify = normalizeEvent({ userId: 'u1', traits: { plan: null, email: 'jane@example.com' }, properties: { coupon: null } }, 'identify', facts);
+  assert.deepEqual([identify.traits, identify.properties], [{ plan: null, email: 'jane@example.com' }, { coupon: null }]);
+});
+
+test('in a batch, an event\'s null gives way to the batch\'s value, as an absent field does; the batch\'s own nulls are dropped', () => {
+  const facts = { receivedAt, ip: '203.0.113.9', browser: false };
+  const batch = {
+    context: { locale: 'fr-FR', page: { url: 'https://shop.example/', referrer: null }, consent: { analytics: true, marketing: null } },
+    integrations: { All: true, Amplitude: null },
+    sentAt: '2026-03-24T17:00:10.000Z',
+  } as unknown as Parameters<typeof normalizeEvent>[3];
+  const event = normalizeEvent({ event: 'E', userId: 'u', timestamp: '2026-03-24T17:00:00.000Z', sentAt: null, integrations: null, context: { locale: null, consent: { analytics: null, advertising: true } } } as unknown as IncomingEvent, 'track', facts, batch);
+  assert.equal(event.context.locale, 'fr-FR');
+  assert.deepEqual(event.context.page, { url: 'https://shop.example/' });
+  assert.deepEqual(event.context.consent, { analytics: true, advertising: true }, 'the event\'s analytics: null does not undo the batch\'s true');
+  assert.deepEqual(event.integrations, { All: true });
+  assert.equal(event.sentAt, '2026-03-24T17:00:10.000Z');
+  assert.equal(event.timestamp, '2026-03-24T15:59:50.000Z', 'the batch\'s sentAt corrects the clock');
+  assert.deepEqual((batch as { context: { page: unknown } }).context.page, { url: 'https://shop.example/', referrer: null }, 'the shared batch context is not changed');
 });

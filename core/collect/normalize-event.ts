@@ -3,6 +3,7 @@ import { SignalError } from '../errors.ts';
 import type { CanonicalEvent, EventContext, EventType, IncomingBatch, IncomingEvent } from './canonical-event.ts';
 import { withBatchContext } from './batch-context.ts';
 import { readEventTime, unreadableTimes } from './event-time.ts';
+import { presentContext, withoutNullFields } from './present-fields.ts';
 
 /** What the server knows about the request that carried the events. */
 export interface RequestFacts {
@@ -45,16 +46,19 @@ export function correctTimestamp(receivedAt: Date, timestamp: string | undefined
 const MIN_MS = Date.parse('0000-01-01T00:00:00.000Z');
 const MAX_MS = Date.parse('9999-12-31T23:59:59.999Z');
 
-/** Undefined, empty or white space only. */
-function isBlank(value: string | undefined): boolean {
-  return value === undefined || value.trim() === '';
+/** Undefined, null, empty or white space only. */
+function isBlank(value: string | null | undefined): value is '' | null | undefined {
+  return value === undefined || value === null || value.trim() === '';
 }
 
 /**
  * Turns a validated incoming event into the canonical event: stamps `receivedAt` and a
  * `messageId` when missing, fills `context.ip` / `context.userAgent` / `context.cookies` and,
  * for a request with `Sec-GPC: 1`, `context.consent.gpc` (unless the event has its own),
- * applies the visitor cookie's id, and corrects clock skew into `timestamp`. Throws a 400
+ * applies the visitor cookie's id, and corrects clock skew into `timestamp`. A `null` in an
+ * optional field of the envelope (the event's, the context's and its `page`'s, `campaign`'s,
+ * `library`'s, `consent`'s, an `integrations` entry's, the batch's) is dropped: absent, so the
+ * batch's value applies where there is one (`present-fields.ts`). Throws a 400
  * `SIGNAL_INVALID_EVENT` naming `timestamp`, `originalTimestamp` or `sentAt` when the event's own
  * value passed the schema but cannot be read (a batch's `sentAt` is the caller's to check).
  *
@@ -70,10 +74,10 @@ export function normalizeEvent(incoming: IncomingEvent, type: EventType, facts: 
   if (unreadable.length > 0) {
     throw new SignalError('SIGNAL_INVALID_EVENT', unreadable.map((f) => `${f.field} ${f.message}`).join('; '), unreadable);
   }
-  const sentAt = ownSentAt ?? batch?.sentAt;
-  const clientTimestamp = timestamp ?? originalTimestamp;
+  const sentAt = ownSentAt ?? batch?.sentAt ?? undefined;
+  const clientTimestamp = timestamp ?? originalTimestamp ?? undefined;
 
-  const context: EventContext = withBatchContext(batch?.context, ownContext);
+  const context: EventContext = withBatchContext(presentContext(batch?.context), presentContext(ownContext));
   // A browser cannot be trusted to tell its own IP; a server SDK forwarding its visitor's can.
   if (facts.browser || context.ip === undefined) context.ip = facts.ip;
   if (context.userAgent === undefined && facts.userAgent !== undefined) context.userAgent = facts.userAgent;
@@ -85,18 +89,19 @@ export function normalizeEvent(incoming: IncomingEvent, type: EventType, facts: 
     throw new SignalError('SIGNAL_INVALID_EVENT', 'event is blank: name the action, e.g. "Order Completed"', [{ field: 'event', message: 'is blank: name the action, e.g. "Order Completed"' }]);
   }
   const receivedAt = facts.receivedAt.toISOString();
-  const event: CanonicalEvent = {
-    ...rest,
-    type,
-    // A blank id is no id: kept, it would make unrelated events repeats of each other.
-    messageId: isBlank(incoming.messageId) ? randomUUID() : incoming.messageId!,
-    timestamp: clientTimestamp === undefined ? receivedAt : correctTimestamp(facts.receivedAt, clientTimestamp, sentAt),
-    receivedAt,
-    context,
-  };
+  const messageId = incoming.messageId;
+  // The spread the event is made from anyway, minus the envelope's nulls (`properties: null`…).
+  const event = withoutNullFields(rest) as Partial<CanonicalEvent> as CanonicalEvent;
+  event.type = type;
+  // A blank id is no id: kept, it would make unrelated events repeats of each other.
+  event.messageId = isBlank(messageId) ? randomUUID() : messageId;
+  event.timestamp = clientTimestamp === undefined ? receivedAt : correctTimestamp(facts.receivedAt, clientTimestamp, sentAt);
+  event.receivedAt = receivedAt;
+  event.context = context;
   if (clientTimestamp !== undefined) event.originalTimestamp = clientTimestamp;
   if (sentAt !== undefined) event.sentAt = sentAt;
-  if (batch?.integrations && !event.integrations) event.integrations = batch.integrations;
+  if (event.integrations) event.integrations = withoutNullFields(event.integrations);
+  else if (batch?.integrations) event.integrations = withoutNullFields(batch.integrations);
   // "" and null (classic analytics.js) mean no id; so does white space only.
   if (typeof userId === 'string' && !isBlank(userId)) event.userId = userId;
   if (typeof anonymousId === 'string' && !isBlank(anonymousId)) event.anonymousId = anonymousId;
