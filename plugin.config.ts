@@ -109,6 +109,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/dotdigital' },
   { plugin: './plugins/quora' },
   { plugin: './plugins/adobe_edge' },
+  { plugin: './plugins/piwik_pro' },
 ];
 
 export default plugins;
