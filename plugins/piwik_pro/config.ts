@@ -50,7 +50,7 @@ export const appIdOf = (config: Config): string => (configText(config, 'app_id')
 export const sendsIp = (config: Config): boolean => config.send_ip !== false;
 /** Whether the userId goes as `uid`, unless turned off. */
 export const sendsUserId = (config: Config): boolean => config.send_user_id !== false;
-/** Whether every request asks for anonymous tracking (`uia=1`): IP masked, no User ID, geo above country anonymized. */
+/** Whether every request asks for anonymous tracking (`uia=1`): IP masked by Piwik PRO, no User ID nor visitor ID, location below country anonymized. */
 export const tracksAnonymously = (config: Config): boolean => config.anonymous_tracking === true;
 
 /** A config list of event names, trimmed, or its default when not set. */
@@ -143,7 +143,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     anonymous_tracking: {
       type: 'boolean', title: 'Anonymous tracking (uia=1)',
-      description: 'Ask Piwik PRO to track every event anonymously (uia=1): the IP is masked (0.0.0.0) and location below country level anonymized; the User ID is not sent. For sites that collect analytics without consent. Off by default: events that reach Piwik PRO passed Signal\'s consent gate (analytics).',
+      description: 'Ask Piwik PRO to track every event anonymously (uia=1): Piwik PRO masks the IP (0.0.0.0) once it has read the country from it, and anonymizes location below country level; neither the User ID nor a visitor ID is sent, so returning visitors are not recognized. For sites that collect analytics without consent. Off by default: events that reach Piwik PRO passed Signal\'s consent gate (analytics).',
       default: false,
     },
     event_fields: {

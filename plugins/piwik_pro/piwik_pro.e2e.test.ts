@@ -116,10 +116,10 @@ describe('Piwik PRO', () => {
     assert.match(letter.reason, /check config\.url/);
   });
 
-  test('anonymous tracking: uia=1, no cip and no uid', async () => {
+  test('anonymous tracking: uia=1 with the visitor\'s IP for Piwik PRO to mask, no uid and no visitor ID', async () => {
     const { site } = await installed('Piwik PRO anonymous', { anonymous_tracking: true });
     await browser(site.key, { type: 'track', event: 'Anonymous', userId: 'u-anon', messageId: 'pp-anon-1' });
     const { params } = await waitUntil(async () => byParam('e_a', 'Anonymous')[0], 'the event');
-    assert.deepEqual([params.uia, params.cip, params.uid], ['1', undefined, undefined]);
+    assert.deepEqual([params.uia, params.cip, params.uid, params._id], ['1', visitor.ip, undefined, undefined]);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import type { CanonicalEvent, Classification, JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
+import { PermanentError, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import piwikPro, { validatePiwikProConfig } from './index.ts';
 import { classifyPiwikPro } from './classify.ts';
 import { eventFieldsOf, piwikBaseOf } from './config.ts';
@@ -51,12 +51,50 @@ test('the visitor ID: the first 16 hex digits of the anonymousId\'s SHA-256, the
   assert.equal(params(browserEvent({ anonymousId: undefined, userId: undefined }))._id, undefined);
 });
 
-test('IP, User ID and anonymous tracking: cip and uid unless turned off; anonymous_tracking sends uia=1 and neither', () => {
+test('IP, User ID and anonymous tracking: cip and uid unless turned off; anonymous_tracking sends uia=1, the IP for Piwik PRO to mask, no uid and no lasting visitor ID', () => {
   assert.equal(params(browserEvent(), { send_ip: false }).cip, undefined);
   assert.equal(params(browserEvent({ userId: 'u-1' }), { send_user_id: false }).uid, undefined);
   const anonymous = params(browserEvent({ userId: 'u-1' }), { anonymous_tracking: true });
-  assert.deepEqual([anonymous.uia, anonymous.cip, anonymous.uid], ['1', undefined, undefined]);
+  // uia=1: "all IP bytes will be masked (0.0.0.0)" once the country is read; without cip Piwik PRO
+  // would place every visitor where Signal runs. A visitor ID that never changes would let it
+  // recognize a returning visitor, which its anonymous tracking does not.
+  assert.deepEqual([anonymous.uia, anonymous.cip, anonymous.uid, anonymous._id], ['1', '203.0.113.42', undefined, undefined]);
+  assert.equal(params(browserEvent({ userId: 'u-1', anonymousId: undefined }), { anonymous_tracking: true })._id, undefined);
+  assert.equal(params(browserEvent({ userId: 'u-1' }), { anonymous_tracking: true, send_ip: false }).cip, undefined);
   assert.equal(params(browserEvent()).uia, undefined);
+});
+
+test('url and urlref only as Piwik PRO takes them ("URL/URI has to have authority or mailto scheme"): a path or an app screen name left out, warned', () => {
+  const warnings: string[] = [];
+  const page = params(browserEvent({ type: 'page', event: undefined, name: 'Home', properties: { url: '/pricing', referrer: 'android-app:Home' }, context: { page: { url: 'https://shop.example.com/pricing', referrer: 'news' } } }), {}, warnings);
+  assert.equal(page.url, 'https://shop.example.com/pricing', 'context.page.url kept when properties.url is a path');
+  assert.equal(page.urlref, undefined);
+  assert.ok(warnings.some((w) => /^properties\.url left out of url: Piwik PRO takes an absolute URL with a host \(or mailto:\), not "\/pricing"/.test(w)), warnings.join('; '));
+  assert.ok(warnings.some((w) => w.startsWith('context.page.referrer left out of urlref')), warnings.join('; '));
+  assert.ok(warnings.some((w) => w.startsWith('properties.referrer left out of urlref')), warnings.join('; '));
+  assert.equal(params(browserEvent({ context: { page: { url: 'mailto:sales@example.com' } } })).url, 'mailto:sales@example.com');
+  assert.equal(params(browserEvent({ context: { page: { url: 'app://acme/screens/home' } } })).url, 'app://acme/screens/home');
+});
+
+test('custom event texts within the reference\'s 16,384 characters (cut, warned); a search count above 4,294,967,295 left out', () => {
+  const warnings: string[] = [];
+  const long = params(browserEvent({ properties: { category: 'c'.repeat(20_000), label: 'n'.repeat(16_384) } }), {}, warnings);
+  assert.equal(long.e_c!.toString().length, 16_384);
+  assert.equal(long.e_n!.toString().length, 16_384);
+  assert.deepEqual(warnings, ['properties.category cut to 16,384 characters: Piwik PRO\'s e_c takes no more']);
+  const search = params(browserEvent({ event: 'Products Searched', properties: { query: 'tee', count: 5_000_000_000 } }));
+  assert.equal(search.search_count, undefined);
+});
+
+test('an event whose tracking request a bulk cannot carry is refused alone when mapped, naming the limit and its largest values; send refuses it too', () => {
+  const huge = browserEvent({ type: 'page', event: undefined, name: 'Big', properties: { title: 'x'.repeat(1_000_000) } });
+  assert.throws(() => piwikProParams(huge, ctx()), (error: unknown) => error instanceof PermanentError
+    && /tracking request is [\d,]+ bytes, more than the 999,985 a request may take in a bulk; its largest values: action_name \(1,000,000 characters\)/.test(error.message));
+  const oversized = mappedOf('big', { idsite: APP, rec: '1', action_name: 'y'.repeat(1_000_000) });
+  assert.throws(() => piwikPro.send([mappedOf('ok', { idsite: APP, rec: '1', e_a: 'ok' }), oversized], ctx()), (error: unknown) => error instanceof PermanentError && /999,985 a request may take in a bulk/.test(error.message));
+  // Just within the limit: one bulk of it alone.
+  const fits = mappedOf('fits', { idsite: APP, rec: '1', action_name: 'z'.repeat(999_900) });
+  assert.deepEqual(piwikPro.send([fits, mappedOf('next', { idsite: APP, rec: '1', e_a: 'n' })], ctx()).map((r) => r.eventIds), [['fits'], ['next']]);
 });
 
 test('the event\'s time as cdt (UNIX seconds), never in the future, the same on every try; an old event still sent (the API takes no token)', () => {

@@ -3,13 +3,17 @@
 // string ("?idsite=…&url=…&rec=1"). The Tracking API takes no authentication ("No
 // authentication."), so the body holds nothing but the requests. They go oldest first, so a
 // visit's actions reach Piwik PRO in the order they happened.
-import { allowedPrivateTargets, readInstantMs, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { allowedPrivateTargets, PermanentError, readInstantMs, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { trackerUrlOf } from './config.ts';
 
 /** Tracking requests a bulk carries at most: Piwik PRO publishes no limit (see the README's Unconfirmed). */
 export const MAX_REQUESTS = 100;
 /** Bytes of a bulk's JSON at most: Piwik PRO publishes no limit; a hundred page views take a few kilobytes. */
 export const MAX_BYTES = 1_000_000;
+/** The bulk's JSON around its requests: `{"requests":[]}`. */
+const BULK_OVERHEAD = Buffer.byteLength(JSON.stringify({ requests: [] }));
+/** Bytes one tracking request may take in a bulk: what a bulk of it alone leaves. */
+export const MAX_REQUEST_BYTES = MAX_BYTES - BULK_OVERHEAD;
 
 /**
  * A tracking request's query string, `?` then its parameters in order, each value URL-encoded
@@ -25,6 +29,14 @@ export function queryStringOf(params: JsonObject): string {
     .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
   return `?${pairs.join('&')}`;
 }
+
+/**
+ * Bytes a tracking request takes in a bulk's JSON: its query string as a JSON string, and a comma.
+ *
+ * @example
+ * requestBytesOf({ idsite: 'a', rec: '1' }); // 19 ('"?idsite=a&rec=1"' and a comma)
+ */
+export const requestBytesOf = (params: JsonObject): number => Buffer.byteLength(JSON.stringify(queryStringOf(params))) + 1;
 
 /** When an event happened, for the bulk's chronological order (its `cdt`, else its timestamp). */
 function instantOf(event: MappedEvent): number {
@@ -44,7 +56,7 @@ function instantOf(event: MappedEvent): number {
 export function bulkRequests(batch: MappedEvent[], ctx: PluginContext): RequestDescriptor[] {
   const url = trackerUrlOf(ctx.config);
   const allow = allowedPrivateTargets(ctx.config);
-  const overhead = Buffer.byteLength(JSON.stringify({ requests: [] }));
+  const overhead = BULK_OVERHEAD;
   const ordered = batch.map((event, i) => ({ event, i, at: instantOf(event) })).sort((a, b) => a.at - b.at || a.i - b.i).map(({ event }) => event);
   const out: RequestDescriptor[] = [];
   let requests: string[] = [];
@@ -62,8 +74,10 @@ export function bulkRequests(batch: MappedEvent[], ctx: PluginContext): RequestD
   };
   for (const event of ordered) {
     const query = queryStringOf(event.payload);
-    const size = Buffer.byteLength(JSON.stringify(query)) + 1;
-    if (overhead + size > MAX_BYTES) throw new Error(`the event's tracking request is ${size.toLocaleString('en')} bytes, more than a bulk carries (${MAX_BYTES.toLocaleString('en')}): leave its largest values out with a pipeline transformation`);
+    const size = requestBytesOf(event.payload);
+    // The mapper refuses such an event first; kept for a payload from elsewhere. The core then
+    // dead-letters this event alone (it builds again in halves down to it), the others go.
+    if (size > MAX_REQUEST_BYTES) throw new PermanentError(`the event's Piwik PRO tracking request is ${size.toLocaleString('en')} bytes, more than the ${MAX_REQUEST_BYTES.toLocaleString('en')} a request may take in a bulk: leave its largest values out with a pipeline transformation`);
     if (ids.length >= MAX_REQUESTS || bytes + size > MAX_BYTES) flush();
     requests.push(query);
     ids.push(event.id);

@@ -6,9 +6,10 @@
 // (`action_name`); a track event a custom event (`e_c`/`e_a`/`e_n`/`e_v`), an ecommerce
 // interaction (`e_t`) or a site search. Identify calls have no request of their own (the User ID
 // goes with later events); group and alias calls have no Piwik PRO meaning.
-import { eventPathValue, readDecimal, readInstantMs, readText, usableId, valueAtEventPath, type CanonicalEvent, type JsonObject, type PluginContext } from '../../core/sdk/index.ts';
+import { cutText, eventPathValue, PermanentError, readDecimal, readInstantMs, readText, usableId, valueAtEventPath, type CanonicalEvent, type JsonObject, type PluginContext } from '../../core/sdk/index.ts';
 import { appIdOf, customDimensionsOf, ecommerceEventsOf, eventFieldsOf, sendsIp, sendsUserId, tracksAnonymously } from './config.ts';
 import { cartParams, orderParams, productParams } from './ecommerce.ts';
+import { MAX_REQUEST_BYTES, requestBytesOf } from './requests.ts';
 import { eventVisitorId } from './visitor-id.ts';
 
 type Params = Record<string, string>;
@@ -18,6 +19,43 @@ type Warn = (message: string) => void;
 const MAX_EVENT_VALUE = 100_000_000_000;
 /** Custom dimension values kept at most (the SDKs cut them at 1024 characters). */
 const MAX_DIMENSION_CHARS = 1024;
+/** Custom event category, action and name: "maxLength: 16384" each in the reference. */
+const MAX_EVENT_TEXT_CHARS = 16_384;
+/** A site search's result count: "maximum: 4294967295" in the reference. */
+const MAX_SEARCH_COUNT = 4_294_967_295;
+
+/**
+ * Whether Piwik PRO takes a text as `url` / `urlref`: "URL/URI has to have authority or `mailto`
+ * scheme" (an absolute URL with a host, or mailto:) — a path such as "/pricing" is none.
+ *
+ * @example
+ * isTrackableUrl('https://shop.example.com/pricing'); // true
+ * isTrackableUrl('/pricing');                         // false
+ */
+export function isTrackableUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.host !== '' || url.protocol === 'mailto:';
+  } catch {
+    return false;
+  }
+}
+
+/** A URL Piwik PRO takes, else undefined with a warning naming the field it was read from. */
+function trackableUrl(value: unknown, field: string, param: 'url' | 'urlref', warn: Warn): string | undefined {
+  const text = typeof value === 'string' && value !== '' ? value : undefined;
+  if (text === undefined) return undefined;
+  if (isTrackableUrl(text)) return text;
+  warn(`${field} left out of ${param}: Piwik PRO takes an absolute URL with a host (or mailto:), not ${JSON.stringify(text.slice(0, 80))}`);
+  return undefined;
+}
+
+/** A custom event text (e_c, e_a, e_n) within the reference's 16,384 characters, warned when cut. */
+function eventText(value: string, param: string, field: string, warn: Warn): string {
+  if (value.length <= MAX_EVENT_TEXT_CHARS) return value;
+  warn(`${field} cut to ${MAX_EVENT_TEXT_CHARS.toLocaleString('en')} characters: Piwik PRO's ${param} takes no more`);
+  return cutText(value, MAX_EVENT_TEXT_CHARS);
+}
 
 /** Text of a value read from the event (a number as its digits, a boolean as true/false). */
 function scalarText(value: unknown): string | undefined {
@@ -42,7 +80,9 @@ function commonParams(event: CanonicalEvent, ctx: PluginContext, warn: Warn): Pa
   const config = ctx.config;
   const anonymous = tracksAnonymously(config);
   const params: Params = { idsite: appIdOf(config), rec: '1' };
-  const visitorId = eventVisitorId(event);
+  // Anonymous tracking recognizes no returning visitor (Piwik PRO's own anonymous mode keeps no
+  // visitor ID past a session): a visitor ID that stays the same for ever would undo that.
+  const visitorId = anonymous ? undefined : eventVisitorId(event);
   if (visitorId !== undefined) params._id = visitorId;
   if (!anonymous && sendsUserId(config) && usableId(event.userId)) params.uid = String(event.userId);
   const at = readInstantMs(event.timestamp) ?? readInstantMs(event.receivedAt);
@@ -51,10 +91,14 @@ function commonParams(event: CanonicalEvent, ctx: PluginContext, warn: Warn): Pa
   const context = event.context;
   if (typeof context.userAgent === 'string' && context.userAgent !== '') params.ua = context.userAgent;
   if (typeof context.locale === 'string' && context.locale !== '') params.lang = context.locale;
-  if (!anonymous && sendsIp(config) && typeof context.ip === 'string' && context.ip !== '') params.cip = context.ip;
+  // With uia=1 Piwik PRO masks every byte of the IP after reading the country from it, as for a
+  // browser's request in its anonymous mode; without cip it would see Signal's own address.
+  if (sendsIp(config) && typeof context.ip === 'string' && context.ip !== '') params.cip = context.ip;
   const page = context.page ?? {};
-  if (typeof page.url === 'string' && page.url !== '') params.url = page.url;
-  if (typeof page.referrer === 'string' && page.referrer !== '') params.urlref = page.referrer;
+  const url = trackableUrl(page.url, 'context.page.url', 'url', warn);
+  if (url !== undefined) params.url = url;
+  const referrer = trackableUrl(page.referrer, 'context.page.referrer', 'urlref', warn);
+  if (referrer !== undefined) params.urlref = referrer;
   const screen = context.screen as JsonObject | undefined;
   const width = screen && typeof screen === 'object' && typeof screen.width === 'number' ? screen.width : undefined;
   const height = screen && typeof screen === 'object' && typeof screen.height === 'number' ? screen.height : undefined;
@@ -70,14 +114,14 @@ function commonParams(event: CanonicalEvent, ctx: PluginContext, warn: Warn): Pa
 }
 
 /** A page view's own parameters: the title (else the page's name) as `action_name`, the page's URL and referrer. */
-function pageParams(event: CanonicalEvent): Params {
+function pageParams(event: CanonicalEvent, warn: Warn): Params {
   const properties = event.properties ?? {};
   const params: Params = {};
   const title = readText(properties.title) ?? readText(event.context.page?.title) ?? readText(event.name) ?? readText(properties.name);
   if (title !== undefined) params.action_name = title;
-  const url = readText(properties.url);
+  const url = trackableUrl(readText(properties.url), 'properties.url', 'url', warn);
   if (url !== undefined) params.url = url;
-  const referrer = readText(properties.referrer);
+  const referrer = trackableUrl(readText(properties.referrer), 'properties.referrer', 'urlref', warn);
   if (referrer !== undefined) params.urlref = referrer;
   return params;
 }
@@ -90,9 +134,13 @@ function customEventParams(event: CanonicalEvent, ctx: PluginContext, warn: Warn
     warn(`not sent: ${fields.action} is empty, and it is the custom event's action (e_a)`);
     return null;
   }
-  const params: Params = { e_c: textAt(event, fields.category) ?? fields.default_category, e_a: action };
+  const category = textAt(event, fields.category);
+  const params: Params = {
+    e_c: category === undefined ? eventText(fields.default_category, 'e_c', 'event_fields.default_category', warn) : eventText(category, 'e_c', fields.category, warn),
+    e_a: eventText(action, 'e_a', fields.action, warn),
+  };
   const name = textAt(event, fields.name);
-  if (name !== undefined) params.e_n = name;
+  if (name !== undefined) params.e_n = eventText(name, 'e_n', fields.name, warn);
   const raw = valueAtEventPath(event as unknown as JsonObject, fields.value);
   if (raw !== undefined && raw !== null && raw !== '') {
     const value = typeof raw === 'number' || typeof raw === 'string' ? numberOrNothing(raw) : undefined;
@@ -111,7 +159,7 @@ function searchParams(properties: JsonObject): Params | null {
   const category = readText(properties.search_category) ?? readText(properties.category);
   if (category !== undefined) params.search_cats = JSON.stringify([category]);
   const count = properties.count ?? properties.results;
-  if (typeof count === 'number' && Number.isInteger(count) && count >= 0) params.search_count = String(count);
+  if (typeof count === 'number' && Number.isInteger(count) && count >= 0 && count <= MAX_SEARCH_COUNT) params.search_count = String(count);
   return params;
 }
 
@@ -153,7 +201,7 @@ export function piwikProParams(event: CanonicalEvent, ctx: PluginContext): JsonO
   switch (event.type) {
     case 'page':
     case 'screen':
-      own = pageParams(event);
+      own = pageParams(event, warn);
       break;
     case 'track':
       own = trackParams(event, ctx, warn);
@@ -167,5 +215,13 @@ export function piwikProParams(event: CanonicalEvent, ctx: PluginContext): JsonO
   }
   if (own === null) return null;
   // Server-side there is no image to load: "0 - return text/html [No content]".
-  return { ...commonParams(event, ctx, warn), ...own, send_image: '0' };
+  const params = { ...commonParams(event, ctx, warn), ...own, send_image: '0' };
+  // Refused here, naming the limit and the largest values: this event alone is dead-lettered,
+  // never the bulk it would have gone in.
+  const bytes = requestBytesOf(params);
+  if (bytes > MAX_REQUEST_BYTES) {
+    const largest = Object.entries(params).sort((a, b) => b[1].length - a[1].length).slice(0, 3).map(([name, value]) => `${name} (${value.length.toLocaleString('en')} characters)`);
+    throw new PermanentError(`the event's Piwik PRO tracking request is ${bytes.toLocaleString('en')} bytes, more than the ${MAX_REQUEST_BYTES.toLocaleString('en')} a request may take in a bulk; its largest values: ${largest.join(', ')}: leave them out or shorten them with a pipeline transformation`);
+  }
+  return params;
 }
