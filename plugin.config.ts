@@ -111,6 +111,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/adobe_edge' },
   { plugin: './plugins/zoho_crm' },
   { plugin: './plugins/mparticle' },
+  { plugin: './plugins/piwik_pro' },
 ];
 
 export default plugins;
