@@ -345,7 +345,8 @@ export interface PluginDefinition {
   /**
    * Builds the vendor requests for a batch of mapped events (pure), honouring `batch`; each
    * request names the events it carries in `eventIds`, every event exactly once. Throwing
-   * dead-letters the batch's events with the message as the reason.
+   * makes the core build again for each half of the batch, down to the one event it cannot
+   * build for: that event is dead-lettered with the message as the reason, the others are sent.
    */
   send: (batch: MappedEvent[], ctx: PluginContext) => RequestDescriptor[];
   /**
