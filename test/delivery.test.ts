@@ -425,6 +425,29 @@ describe('remembered identify traits', () => {
     assert.equal((await forget({ p: '00000000-0000-4000-8000-000000000000', u: 'x' })).status, 404);
   });
 
+  test('a forgetting, or an identify call, older than the memory brings nothing back though the call is still among the last 5,000 events', async () => {
+    const site = await signal.pipeline('Quiet site');
+    await signal.services.integrations.install({ vendor: 'webhook', name: 'quiet hook', pipelineId: site.id, consentCategories: [], config: { url: `${sim.url}/quiet`, allow_private_targets: ['127.0.0.1'] } });
+    await post(signal, site.key, [
+      { type: 'identify', userId: 'u-erased', messageId: 'qs-erased', traits: { email: 'erased@example.com' } },
+      { type: 'identify', userId: 'u-lapsed', messageId: 'qs-lapsed', traits: { email: 'lapsed@example.com' } },
+    ]);
+    await sim.waitFor(1, 15_000, { path: '/quiet' });
+    await waitUntil(async () => ((await signal.pool.query("SELECT 1 FROM signal.remembered_traits WHERE pipeline_id = $1 AND traits <> '{}'::jsonb", [site.id])).rowCount === 2) || undefined, 'both remembered');
+    const forget = await signal.graphql<{ forgetPersonTraits: number }>('mutation($p: ID!, $u: String) { forgetPersonTraits(pipelineId: $p, userId: $u) }', { p: site.id, u: 'u-erased' });
+    assert.equal(forget.body.data?.forgetPersonTraits, 1);
+    // A quiet pipeline: both calls, and the forgetting, 31 days old (the memory is 30), yet still
+    // among the 5,000 events before the next ones.
+    await signal.pool.query(`UPDATE signal.events SET received_at = now() - interval '31 days' WHERE pipeline_id = $1`, [site.id]);
+    await signal.pool.query(`UPDATE signal.remembered_traits SET updated_at = now() - interval '31 days' WHERE pipeline_id = $1`, [site.id]);
+    await post(signal, site.key, [
+      { type: 'track', event: 'Bought', userId: 'u-erased', messageId: 'qs-erased-after' },
+      { type: 'track', event: 'Bought', userId: 'u-lapsed', messageId: 'qs-lapsed-after' },
+    ]);
+    assert.equal((await delivered('/quiet', 'qs-erased-after')).context.traits, undefined, 'the erased call counts for nothing');
+    assert.equal((await delivered('/quiet', 'qs-lapsed-after')).context.traits, undefined, 'the lapsed call is not remembered');
+  });
+
   test('SIGNAL_TRAITS_MEMORY_DAYS=0 turns it off', async () => {
     const plain = await startTestSignal({ SIGNAL_TRAITS_MEMORY_DAYS: '0' }, { plugins: pluginSet(webhook), label: 'notraits' });
     try {

@@ -168,7 +168,7 @@ test('a pipeline the presence says has nothing remembered costs one read through
   assert.deepEqual(asked, [pipeline], 'asked once per pipeline');
   assert.equal(statements.length, 1, 'the look back at identify calls not yet remembered');
   assert.match(statements[0]!, /type = 'identify'/);
-  const plan = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${statements[0]!.replace('$3::uuid[]', `ARRAY['${pipeline}']::uuid[]`).replace('$1', '1').replace('$2', '100')}`);
+  const plan = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${statements[0]!.replace('$3::uuid[]', `ARRAY['${pipeline}']::uuid[]`).replace('$1', '1').replace('$2', '100').replaceAll('$4::int', '30')}`);
   assert.match(plan.rows.map((r) => r['QUERY PLAN']).join('\n'), /events_identify/, 'through the partial index');
   // Its first identify still counts for the events after it in the same fan-out.
   const after = row(pipeline, { type: 'track', event: 'Y', userId: 'u-1' });
@@ -329,4 +329,40 @@ test('a forgetting older than the memory still holds in a replay of events kept 
   await pool.query('DELETE FROM signal.events WHERE id <= $1', [bought.id]);
   await createEventStore(pool).pruneTraits(1);
   assert.deepEqual(await stored(pipeline), [], 'and goes with them');
+});
+
+test('a live fan-out after a forgetting older than the memory does not bring back an erased identify call still among the recent events', async () => {
+  const pipeline = randomUUID();
+  const identify = await storedRow(pipeline, { type: 'identify', userId: 'u-live-forgot', traits: { email: 'erased@example.com' } });
+  await fanOut([identify]);
+  const forget = forgetTraitsStatement(pipeline, [identityDigest('user', 'u-live-forgot')]);
+  await pool.query(forget.text, forget.values);
+  // The forgetting is older than the 1-day memory, so a live read of fresh rows does not see it;
+  // the erased call is still among the 5,000 events before the new one (a quiet pipeline).
+  await pool.query(`UPDATE signal.remembered_traits SET updated_at = now() - interval '2 days' WHERE pipeline_id = $1`, [pipeline]);
+  const bought = await storedRow(pipeline, { type: 'track', event: 'Bought', userId: 'u-live-forgot' });
+  assert.equal((await fanOut([bought], { days: 1 })).size, 0, 'the erased call, looked back at, counts for nothing');
+  const next = await storedRow(pipeline, { type: 'identify', userId: 'u-live-forgot', traits: { firstName: 'Again' } });
+  const later = await storedRow(pipeline, { type: 'track', event: 'Later', userId: 'u-live-forgot' });
+  assert.deepEqual(traitsOf(await fanOut([next, later], { days: 1 }), later), { firstName: 'Again' }, 'a call after the forgetting counts, the erased one still not');
+  assert.deepEqual(await stored(pipeline), [{ firstName: 'Again' }], 'the memory holds the new call alone');
+});
+
+test('a live fan-out does not remember an identify call older than the memory found among the recent events', async () => {
+  const pipeline = randomUUID();
+  const identify = await storedRow(pipeline, { type: 'identify', userId: 'u-live-old', traits: { email: 'old@example.com' } });
+  await fanOut([identify]);
+  // Stored and remembered 2 days ago; the memory is 1 day: expired, though still among the last 5,000 events.
+  await pool.query(`UPDATE signal.events SET received_at = now() - interval '2 days' WHERE id = $1`, [identify.id]);
+  await pool.query(`UPDATE signal.remembered_traits SET updated_at = now() - interval '2 days' WHERE pipeline_id = $1`, [pipeline]);
+  const bought = await storedRow(pipeline, { type: 'track', event: 'Bought', userId: 'u-live-old' });
+  assert.equal((await fanOut([bought], { days: 1 })).size, 0, 'the expired row is not read, and the call behind it is not looked back at');
+  await createEventStore(pool).pruneTraits(1);
+  assert.deepEqual(await stored(pipeline), [], 'pruned');
+  const presence: TraitsPresence = { has: async () => false, written: () => {} };
+  assert.equal((await fanOut([bought], { days: 1, presence })).size, 0, "nor by the probe of a pipeline with nothing remembered");
+  const recent = await storedRow(pipeline, { type: 'identify', userId: 'u-live-old', traits: { plan: 'pro' } });
+  const later = await storedRow(pipeline, { type: 'track', event: 'Later', userId: 'u-live-old' });
+  assert.deepEqual(traitsOf(await fanOut([later], { days: 1, presence }), later), { plan: 'pro' }, 'a call within the memory still counts before its own fan-out commits');
+  assert.ok(recent.id < later.id);
 });

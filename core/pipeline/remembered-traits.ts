@@ -40,21 +40,22 @@ function personOf(event: CanonicalEvent): { kind: 'user' | 'anonymous'; id: stri
 
 /**
  * The remembered traits of (pipeline, identity) pairs, unless older than `$3` days (`fresh`).
- * With `forgettings` (a replay), a row older than that which erased identify calls
- * (`forgotten_until`) is read too, for that alone: a replay of events kept longer than the
- * memory must not bring back what a forgetting erased.
+ * A row older than that which erased identify calls (`forgotten_until`) is read too, for that
+ * alone: the look-back at recent identify calls, and a replay of events kept longer than the
+ * memory, must not bring back what a forgetting erased. No extra cost: the row is found by its
+ * key either way.
  *
  * @example
  * const { text, values } = readTraitsStatement([pipelineId], [identityDigest('user', 'u-1')], 30);
  */
-export function readTraitsStatement(pipelineIds: string[], digests: Buffer[], days: number, forgettings = false) {
+export function readTraitsStatement(pipelineIds: string[], digests: Buffer[], days: number) {
   return {
     text: `SELECT t.pipeline_id, t.identity_digest, t.traits, t.last_id, t.forgotten_until,
                   t.updated_at > now() - make_interval(days => $3) AS fresh
              FROM signal.remembered_traits t
              JOIN unnest($1::uuid[], $2::bytea[]) AS k(pipeline_id, identity_digest) USING (pipeline_id, identity_digest)
-            WHERE t.updated_at > now() - make_interval(days => $3) OR ($4::boolean AND t.forgotten_until > 0)`,
-    values: [pipelineIds, digests, days, forgettings],
+            WHERE t.updated_at > now() - make_interval(days => $3) OR t.forgotten_until > 0`,
+    values: [pipelineIds, digests, days],
   };
 }
 
@@ -62,17 +63,21 @@ export function readTraitsStatement(pipelineIds: string[], digests: Buffer[], da
  * The identify calls of `pipelineIds` stored in [`$1`, `$2`): those just before a fan-out's
  * events. Another worker may be fanning them out at this moment, and what it remembers commits
  * too late for this fan-out to read: an identify and the purchase right after it, sent as two
- * requests, often land in two ingest jobs fanned out at once.
+ * requests, often land in two ingest jobs fanned out at once. With `days` (a live fan-out),
+ * only those received within the memory: in a quiet pipeline the 5,000 events before may go
+ * back further, to calls whose traits have expired (`days` null: a replay, whose events are
+ * as old as they are).
  *
  * @example
- * const { text, values } = recentIdentifiesStatement([pipelineId], 95_000, 100_000);
+ * const { text, values } = recentIdentifiesStatement([pipelineId], 95_000, 100_000, 30);
  */
-export function recentIdentifiesStatement(pipelineIds: string[], from: number, before: number) {
+export function recentIdentifiesStatement(pipelineIds: string[], from: number, before: number, days: number | null) {
   return {
     text: `SELECT id, pipeline_id, payload FROM signal.events
             WHERE pipeline_id = ANY($3::uuid[]) AND id >= $1 AND id < $2 AND type = 'identify'
+              AND ($4::int IS NULL OR received_at > now() - make_interval(days => $4::int))
             ORDER BY id`,
-    values: [from, before, pipelineIds],
+    values: [from, before, pipelineIds, days],
   };
 }
 
@@ -258,7 +263,10 @@ export async function loadTraitsMemory(rows: TraitsRow[], days: number, options:
    * fan-out and those earlier in it — for events older than the row's newest call.
    */
   const early = new Map<string, JsonObject>();
-  /** `asOfEvents`: each stored row's newest identify call, and up to where it was forgotten. */
+  /**
+   * `asOfEvents`: each stored row's newest identify call, and up to where it was forgotten; live
+   * too, an expired row's forgetting (lastId 0: no event is older than it).
+   */
   const rowIds = new Map<string, { lastId: number; forgottenUntil: number }>();
   const merge = (map: Map<string, JsonObject>, key: string, traits: JsonObject) => {
     const merged = mergeTraits(map.get(key), traits);
@@ -277,7 +285,7 @@ export async function loadTraitsMemory(rows: TraitsRow[], days: number, options:
       if (!known.has(row.pipelineId)) known.set(row.pipelineId, presence ? await presence.has(row.pipelineId) : true);
     }
     const first = rows.length > 0 ? Math.min(...rows.map((row) => row.id)) : 0;
-    const lookback = { from: Math.max(1, first - IDENTIFY_LOOKBACK_EVENTS), before: first };
+    const lookback = { from: Math.max(1, first - IDENTIFY_LOOKBACK_EVENTS), before: first, days: options.asOfEvents ? null : days };
     // Identify calls stored just before these events that no fan-out has remembered yet, in
     // pipelines with nothing remembered: a pipeline's first identify and the event right after
     // it, fanned out at the same moment by two workers, find each other too. One read through
@@ -285,7 +293,7 @@ export async function loadTraitsMemory(rows: TraitsRow[], days: number, options:
     const unremembered = [...known].filter(([, found]) => !found).map(([pipelineId]) => pipelineId);
     let firstIdentifies: Array<Record<string, unknown>> = [];
     if (unremembered.length > 0 && first > 1) {
-      const probe = recentIdentifiesStatement(unremembered, lookback.from, lookback.before);
+      const probe = recentIdentifiesStatement(unremembered, lookback.from, lookback.before, lookback.days);
       firstIdentifies = (await execute(probe.text, probe.values)).rows;
       for (const found of firstIdentifies) known.set(String(found.pipeline_id), true);
     }
@@ -306,12 +314,13 @@ export async function loadTraitsMemory(rows: TraitsRow[], days: number, options:
     }
     if (wanted.size > 0) {
       const list = [...wanted.values()];
-      const read = readTraitsStatement(list.map((k) => k.pipelineId), list.map((k) => k.digest), days, options.asOfEvents === true);
+      const read = readTraitsStatement(list.map((k) => k.pipelineId), list.map((k) => k.digest), days);
       /** The newest identify each remembered row holds: older recent ones are in it already. */
       const lastIds = new Map<string, number>();
       for (const found of (await execute(read.text, read.values)).rows) {
         const key = `${String(found.pipeline_id)}/${(found.identity_digest as Buffer).toString('hex')}`;
-        // An expired row read for its forgetting alone (a replay): nothing of it is remembered.
+        // An expired row read for its forgetting alone: nothing of it is remembered, and the
+        // recent identify calls it erased count for nothing (`forgotten`, live fan-outs too).
         if (found.fresh === false) {
           rowIds.set(key, { lastId: 0, forgottenUntil: Number(found.forgotten_until) });
           continue;
@@ -324,7 +333,7 @@ export async function loadTraitsMemory(rows: TraitsRow[], days: number, options:
       const others = [...new Set(list.map((k) => k.pipelineId))].filter((pipelineId) => !probed.has(pipelineId));
       let recent: Array<Record<string, unknown>> = [];
       if (others.length > 0) {
-        const statement = recentIdentifiesStatement(others, lookback.from, lookback.before);
+        const statement = recentIdentifiesStatement(others, lookback.from, lookback.before, lookback.days);
         recent = (await execute(statement.text, statement.values)).rows;
       }
       const found = [...firstIdentifies, ...recent].sort((a, b) => Number(a.id) - Number(b.id));
@@ -338,7 +347,8 @@ export async function loadTraitsMemory(rows: TraitsRow[], days: number, options:
         const id = Number(identify.id);
         const inRow = id <= (lastIds.get(key) ?? 0);
         // A replay's events older than the row still get the calls stored before the fan-out;
-        // a call a forgetting erased counts for nothing (rowIds: a replay's only).
+        // a call a forgetting erased counts for nothing (a fresh row's `inRow` covers it live:
+        // its last_id is at least its forgotten_until).
         if ((inRow && !options.asOfEvents) || forgotten(key, id)) continue;
         const event = options.passOn ? await options.passOn(pipelineId, stored) : stored;
         if (event === null || !isObject(event.traits) || restricted(event)) continue;
