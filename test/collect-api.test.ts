@@ -187,7 +187,9 @@ describe('accepted events', () => {
     const { rows } = await signal.pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM signal.events WHERE message_id LIKE 'burst-%' GROUP BY xid ORDER BY min(id)`,
     );
-    assert.deepEqual(rows.map((r) => r.n), [1, 59], 'every request stored once: the first alone, the 59 queued behind it in one transaction');
+    assert.deepEqual(rows.map((r) => r.n), [1, 59], 'the first request alone, the 59 queued behind it in one transaction');
+    const { rows: [distinct] } = await signal.pool.query<{ n: number }>(`SELECT count(DISTINCT message_id)::int AS n FROM signal.events WHERE message_id LIKE 'burst-%'`);
+    assert.equal(distinct!.n, 60, 'every request stored, none twice');
     const after = signal.committer.stats();
     assert.deepEqual({ groups: after.groups - before.groups, events: after.events - before.events }, { groups: 2, events: 60 });
   });
