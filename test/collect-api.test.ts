@@ -162,12 +162,36 @@ describe('accepted events', () => {
   });
 
   test('concurrent requests are group-committed and every one is stored', async () => {
-    const before = signal.committer.stats().groups;
-    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => post('/v1/track', { event: 'Burst', userId: `u${i}`, messageId: `burst-${i}` })));
-    assert.ok(results.every((r) => r.status === 200));
-    const { rows } = await signal.pool.query(`SELECT count(*)::int AS n FROM signal.events WHERE message_id LIKE 'burst-%'`);
-    assert.equal(rows[0].n, 60);
-    assert.ok(signal.committer.stats().groups - before < 60, 'fewer commits than requests');
+    // The committer writes at once and gathers the next group while a statement runs. Left to
+    // timing, a loaded machine spreads 60 requests out so that each INSERT returns before the
+    // next request arrives, and each commits alone. So the first INSERT is held on a table lock
+    // until all 60 have reached the committer: the other 59 must then share one commit.
+    const before = signal.committer.stats();
+    const blocker = await signal.pool.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE signal.events IN SHARE MODE');
+    let requests: ReturnType<typeof post>[];
+    try {
+      requests = Array.from({ length: 60 }, (_, i) => post('/v1/track', { event: 'Burst', userId: `u${i}`, messageId: `burst-${i}` }));
+      // Within the commit timeout (10 s), so a slow machine fails here, not with 503s.
+      await waitUntil(async () => {
+        const now = signal.committer.stats();
+        return now.inFlight === 1 && now.pendingEvents === 59;
+      }, 'one request in the held INSERT and 59 queued behind it', 8_000);
+    } finally {
+      await blocker.query('COMMIT');
+      blocker.release();
+    }
+    const results = await Promise.all(requests);
+    assert.deepEqual(results.map((r) => r.status), results.map(() => 200));
+    const { rows } = await signal.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM signal.events WHERE message_id LIKE 'burst-%' GROUP BY xid ORDER BY min(id)`,
+    );
+    assert.deepEqual(rows.map((r) => r.n), [1, 59], 'the first request alone, the 59 queued behind it in one transaction');
+    const { rows: [distinct] } = await signal.pool.query<{ n: number }>(`SELECT count(DISTINCT message_id)::int AS n FROM signal.events WHERE message_id LIKE 'burst-%'`);
+    assert.equal(distinct!.n, 60, 'every request stored, none twice');
+    const after = signal.committer.stats();
+    assert.deepEqual({ groups: after.groups - before.groups, events: after.events - before.events }, { groups: 2, events: 60 });
   });
 
   test('NUL characters and lone surrogates are stored as U+FFFD, and never fail the requests beside them', async () => {
