@@ -108,7 +108,21 @@ interface HiddenForm {
   form: string;
   /** Undefined: replaced wherever found, as written. */
   pattern?: RegExp;
+  /** A person's distinctive id found whatever its letter case: another case is marked apart. */
+  anyCase?: true;
 }
+
+/** What a hidden id or secret reads as in kept answers and messages. */
+const HIDDEN = '[…]';
+/**
+ * A person's distinctive id echoed in another letter case (`U-AIR-CASE` for `u-air-case`):
+ * hidden too, but marked apart, so a plugin that takes `[…]` for the person's own id (Airtable,
+ * Attio, Zoho CRM reading their records back) never deletes a record whose id only resembles it.
+ */
+const HIDDEN_OTHER_CASE = '[…≈]';
+
+/** The text with its percent-escapes upper-cased: `%2b` and `%2B` are the same character. */
+const sameEscapes = (text: string): string => text.replace(/%[0-9a-f]{2}/gi, (escape) => escape.toUpperCase());
 
 /**
  * The forms a value takes in a vendor's answer or an error: as given, URL-encoded, escaped
@@ -136,7 +150,7 @@ function hiddenForms(values: readonly string[], secrets: readonly string[] = [])
   return [...forms].sort(([a], [b]) => b.length - a.length).map(([form, { anywhere, person }]): HiddenForm => {
     const escaped = escapeRegExp(form);
     if (form.includes('@') || form.includes('%40')) return { form, pattern: new RegExp(escaped, 'giu') };
-    if (person && isDistinctiveId(form)) return { form, pattern: new RegExp(escaped, 'giu') };
+    if (person && isDistinctiveId(form)) return { form, pattern: new RegExp(escaped, 'giu'), anyCase: true };
     if (anywhere) return { form };
     return { form, pattern: new RegExp(`${STANDS_AFTER}${escaped}(?!${TOKEN_CHARACTER})`, 'gu') };
   });
@@ -165,12 +179,19 @@ const STANDS_AFTER = `(?:(?<!${TOKEN_CHARACTER})|(?<=%[0-9A-Fa-f]{2}|\\\\[bfnrt]
  * record id holding the digit (`rec7Gx…`, Zendesk's `3742981`) stays whole, for a plugin
  * reading ids back to name them. A distinctive id of the person is hidden whatever its letter
  * case too (a vendor may echo a UUID upper-cased, an id lower-cased, `%2b` for `%2B`): eight
- * characters long, it is that id in any case, not a vendor's word. A short one is hidden only as written, and a
+ * characters long, it is that id in any case, not a vendor's word; as written (or with its
+ * percent-escapes in another case) it reads `[…]`, in another letter case `[…≈]`, which no plugin
+ * takes for the person's id. A short one is hidden only as written, and a
  * secret too: `ok` or `id` in other cases are a vendor's `OK` and `Id`, which plugins read.
  */
 function hideForms(text: string, forms: readonly HiddenForm[]): string {
   let out = text;
-  for (const { form, pattern } of forms) out = pattern ? out.replace(pattern, '[…]') : out.split(form).join('[…]');
+  for (const { form, pattern, anyCase } of forms) {
+    if (anyCase) {
+      const written = sameEscapes(form);
+      out = out.replace(pattern!, (found) => (found === form || sameEscapes(found) === written ? HIDDEN : HIDDEN_OTHER_CASE));
+    } else out = pattern ? out.replace(pattern, HIDDEN) : out.split(form).join(HIDDEN);
+  }
   return out;
 }
 
