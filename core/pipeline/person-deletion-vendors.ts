@@ -116,10 +116,11 @@ interface HiddenForm {
 const HIDDEN = '[…]';
 /**
  * A person's distinctive id echoed in another letter case (`U-AIR-CASE` for `u-air-case`):
- * hidden too, but marked apart, so a plugin that takes `[…]` for the person's own id (Airtable,
- * Attio, Zoho CRM reading their records back) never deletes a record whose id only resembles it.
+ * hidden too, but marked apart, so a plugin that takes a value equal to `[…]` for the person's
+ * own id (Airtable, Attio, Zoho CRM reading their records back) never deletes a record whose id
+ * only resembles it, while one looking for a hidden part (`includes('[…]')`) still finds it.
  */
-const HIDDEN_OTHER_CASE = '[…≈]';
+const HIDDEN_OTHER_CASE = '[…]≈';
 
 /** The text with its percent-escapes upper-cased: `%2b` and `%2B` are the same character. */
 const sameEscapes = (text: string): string => text.replace(/%[0-9a-f]{2}/gi, (escape) => escape.toUpperCase());
@@ -180,7 +181,7 @@ const STANDS_AFTER = `(?:(?<!${TOKEN_CHARACTER})|(?<=%[0-9A-Fa-f]{2}|\\\\[bfnrt]
  * reading ids back to name them. A distinctive id of the person is hidden whatever its letter
  * case too (a vendor may echo a UUID upper-cased, an id lower-cased, `%2b` for `%2B`): eight
  * characters long, it is that id in any case, not a vendor's word; as written (or with its
- * percent-escapes in another case) it reads `[…]`, in another letter case `[…≈]`, which no plugin
+ * percent-escapes in another case) it reads `[…]`, in another letter case `[…]≈`, which no plugin
  * takes for the person's id. A short one is hidden only as written, and a
  * secret too: `ok` or `id` in other cases are a vendor's `OK` and `Id`, which plugins read.
  */
