@@ -91,6 +91,7 @@ export { WITHOUT_CONTACT_INFO, warehouseRow, warehouseRowWithoutContactInfo, typ
 export { googleServiceAccountExchange, type GoogleServiceAccountExchange, type GoogleServiceAccountExchangeOptions } from './google-service-account-exchange.ts';
 export { EVENT_VALUE_CHECKED_FIELDS, isContactInfo, recordWithoutContactInfo, withoutQueries, type ContactFreeOptions } from './contact-free.ts';
 export { namesNoOne, usableId } from './placeholder-ids.ts';
+export { clickIdText } from './click-id-text.ts';
 export { EVENT_RECORD_ID_FIELDS, eventRecord, eventRecordWithoutContactInfo, hashedContactId, idAsRecorded, isContactValue } from './event-record.ts';
 export { deletionEmails } from './deletion-emails.ts';
 export { DELETION_NOTICE_TYPE, deletionNotice, deletionNoticeOutcome, NOTICE_NAMES_NO_ONE, noticedPerson, withoutReplayAdvice, type NoticedPerson } from './deletion-notice.ts';

@@ -2,7 +2,7 @@
 // `irclickid=<click id>` ("The query string parameter name is irclickid"), and the brand is to
 // keep it "in a first-party cookie" so the conversion days later can be reported with it as
 // `ClickId`. Signal keeps it in its own first-party cookie, `_dfirclickid`.
-import { namesNoOne, pageUrlParamOf, type CanonicalEvent, type JsonValue } from '../../core/sdk/index.ts';
+import { clickIdText, pageUrlParamOf, type CanonicalEvent, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The landing URL parameter impact.com's tracking links fill in. */
 export const CLICK_ID_PARAM = 'irclickid';
@@ -32,11 +32,7 @@ const CLICK_ID = new RegExp(`^[A-Za-z0-9._~:|\\-]{1,${MAX_CLICK_ID}}$`);
  * clickIdOf('SKhRQaSXwxyOUQ:wUx0Mo36FUkiXxtxVUQTEzY0'); // the same
  * clickIdOf('{irclickid}');                              // undefined
  */
-export function clickIdOf(value: JsonValue | undefined): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const text = value.trim();
-  return CLICK_ID.test(text) && !namesNoOne(text) && text.toLowerCase() !== CLICK_ID_PARAM ? text : undefined;
-}
+export const clickIdOf = clickIdText(CLICK_ID, CLICK_ID_PARAM);
 
 /**
  * The value Signal keeps in the cookie for a landing URL's `irclickid`: the click id, or '' (no

@@ -3,7 +3,7 @@
 // first-party cookie, so the purchase days after the click carries it; Stape's Nextdoor tag
 // keeps it in `_ndclid`, which Signal reads (a site moving from Stape keeps its clicks) but never
 // writes: that cookie is Stape's.
-import { namesNoOne, type JsonValue } from '../../core/sdk/index.ts';
+import { clickIdText } from '../../core/sdk/index.ts';
 
 /** The landing URL parameter Nextdoor's ads append. */
 export const NDCLID_PARAM = 'ndclid';
@@ -29,8 +29,4 @@ const CLICK_ID = /^[A-Za-z0-9._~:|-]{1,500}$/;
  * clickIdOf(' 0f8d2c1e-7b4a-4c3e-9d2f-1a2b3c4d5e6f '); // '0f8d2c1e-7b4a-4c3e-9d2f-1a2b3c4d5e6f'
  * clickIdOf('undefined');                              // undefined
  */
-export function clickIdOf(value: JsonValue | undefined): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const text = value.trim();
-  return CLICK_ID.test(text) && !namesNoOne(text) && text.toLowerCase() !== NDCLID_PARAM ? text : undefined;
-}
+export const clickIdOf = clickIdText(CLICK_ID, NDCLID_PARAM);

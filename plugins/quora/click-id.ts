@@ -3,7 +3,7 @@
 // keeps the landing URL's qclid in its own first-party cookie, so the purchase days after the
 // click carries it. The Quora Pixel keeps it in `quora_qclid` and Stape's Quora tag in `qclid`:
 // Signal reads both (a site running either keeps its clicks) but never writes them.
-import { namesNoOne, type JsonValue } from '../../core/sdk/index.ts';
+import { clickIdText } from '../../core/sdk/index.ts';
 
 /** The landing URL parameter Quora's ads append. */
 export const QCLID_PARAM = 'qclid';
@@ -34,8 +34,4 @@ const CLICK_ID = /^[A-Za-z0-9._~:|%-]{1,500}$/;
  * clickIdOf(' 0|212106239366182|0 '); // '0|212106239366182|0'
  * clickIdOf('undefined');             // undefined
  */
-export function clickIdOf(value: JsonValue | undefined): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const text = value.trim();
-  return CLICK_ID.test(text) && !namesNoOne(text) && text.toLowerCase() !== QCLID_PARAM ? text : undefined;
-}
+export const clickIdOf = clickIdText(CLICK_ID, QCLID_PARAM);

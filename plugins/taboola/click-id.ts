@@ -2,7 +2,7 @@
 // (Taboola's tracking setup names the parameter `tblci`), and reports each conversion with it.
 // Signal keeps the landing URL's tblci in its own first-party cookie so the purchase days after
 // the click carries it.
-import { namesNoOne, type JsonValue } from '../../core/sdk/index.ts';
+import { clickIdText } from '../../core/sdk/index.ts';
 
 /** The landing URL parameter Taboola's `{click_id}` macro is appended as. */
 export const TBLCI_PARAM = 'tblci';
@@ -24,8 +24,4 @@ const CLICK_ID = /^[A-Za-z0-9_\-~.]{20,500}$/;
  * clickIdOf('GiDxLZcEVjwEqkGfKQMQndUYMIeZXFHmZ0DrHIJhGS6kKiDzkGUos9GzkpqG-YHQATCwxlQ'); // the same
  * clickIdOf('{click_id}'); // undefined
  */
-export function clickIdOf(value: JsonValue | undefined): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const text = value.trim();
-  return CLICK_ID.test(text) && !namesNoOne(text) ? text : undefined;
-}
+export const clickIdOf = clickIdText(CLICK_ID);

@@ -2,7 +2,7 @@
 // `vmcid` (Yahoo's conversion tracking guide), and a conversion carries it back as
 // `clickData.vmcid`. Signal keeps the landing URL's vmcid in its own first-party cookie, so the
 // purchase days after the click carries it.
-import { namesNoOne, type JsonValue } from '../../core/sdk/index.ts';
+import { clickIdText } from '../../core/sdk/index.ts';
 
 /** The landing URL parameter a Yahoo DSP click tracker fills with `${CC}`. */
 export const VMCID_PARAM = 'vmcid';
@@ -25,8 +25,4 @@ const CLICK_ID = /^[A-Za-z0-9._~:|=-]{1,500}$/;
  * clickIdOf(' a1b2c3d4e5 '); // 'a1b2c3d4e5'
  * clickIdOf('${CC}');        // undefined
  */
-export function clickIdOf(value: JsonValue | undefined): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const text = value.trim();
-  return CLICK_ID.test(text) && !namesNoOne(text) && text.toLowerCase() !== VMCID_PARAM ? text : undefined;
-}
+export const clickIdOf = clickIdText(CLICK_ID, VMCID_PARAM);
